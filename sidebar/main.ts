@@ -1,0 +1,1 @@
+// Sidebar entry (being implemented: see issue 5).

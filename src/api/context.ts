@@ -1,0 +1,31 @@
+// What every contract function starts from: the environment, the validated plan, the state
+// store and the log. Built once per execution.
+import rawConfig from '../migration.config.json';
+import { parseConfig, MigrationConfig } from '../core/config';
+import { Env } from '../core/gas';
+import { StateStore } from '../core/state';
+import { MigrationLog } from '../core/log';
+import { appsScriptEnv } from '../adapters/env';
+
+export interface AppContext {
+  env: Env;
+  config: MigrationConfig;
+  store: StateStore;
+  log: MigrationLog;
+}
+
+const CONFIG: MigrationConfig = parseConfig(rawConfig);
+
+export function getConfig(): MigrationConfig {
+  return CONFIG;
+}
+
+export function createContext(env: Env = appsScriptEnv()): AppContext {
+  const props = env.documentProperties();
+  return {
+    env,
+    config: CONFIG,
+    store: new StateStore(props),
+    log: new MigrationLog(env, props, CONFIG.logLevel),
+  };
+}

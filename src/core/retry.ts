@@ -1,0 +1,43 @@
+// Apps Script services fail now and then with errors that a later attempt absorbs. Those,
+// and only those, are retried a bounded number of times with exponential backoff.
+import { Env } from './gas';
+
+const TRANSIENT = [
+  /timed out/i,
+  /too many simultaneous invocations/i,
+  /service invoked too many times in a short time/i,
+  /service unavailable/i,
+  /internal error/i,
+  /try again later/i,
+  /backend error/i,
+];
+
+export function isTransient(e: unknown): boolean {
+  const msg = e instanceof Error ? e.message : String(e);
+  if (/exceeded maximum execution time/i.test(msg)) return false;
+  return TRANSIENT.some((re) => re.test(msg));
+}
+
+export interface RetryOptions {
+  attempts?: number;
+  baseDelayMs?: number;
+  onRetry?: (attempt: number, error: unknown) => void;
+}
+
+/**
+ * Runs fn, retrying transient failures. fn must be idempotent: a failed call may or may not
+ * have been applied by the service.
+ */
+export function withRetry<T>(env: Pick<Env, 'sleep'>, fn: () => T, opts: RetryOptions = {}): T {
+  const attempts = opts.attempts ?? 4;
+  const base = opts.baseDelayMs ?? 500;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return fn();
+    } catch (e) {
+      if (attempt >= attempts || !isTransient(e)) throw e;
+      if (opts.onRetry) opts.onRetry(attempt, e);
+      env.sleep(base * Math.pow(2, attempt - 1));
+    }
+  }
+}

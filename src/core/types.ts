@@ -1,0 +1,123 @@
+// Shapes of the server contract (../shared/CONTRACT.md). Everything here crosses
+// google.script.run, so it must stay plain JSON: ISO strings, never Date or class instances.
+
+export type StepId = 'create_backup' | 'add_v3_columns' | 'verify_schema' | 'initialize_versions' | 'test_smoke';
+export type StepState = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
+export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+
+export const STEP_IDS: readonly StepId[] = [
+  'create_backup',
+  'add_v3_columns',
+  'verify_schema',
+  'initialize_versions',
+  'test_smoke',
+];
+
+export interface StepInfo {
+  id: StepId;
+  title: string;
+  state: StepState;
+  detail?: string;
+  completedAt?: string;
+  /** Rows handled so far inside a long step, for the sidebar's progress bar. */
+  rowsDone?: number;
+  rowsTotal?: number;
+}
+
+export interface BackupInfo {
+  id: string;
+  name: string;
+  url: string;
+  createdAt: string;
+}
+
+export interface Status {
+  sheetName: string;
+  columnCount: number;
+  migrated: boolean;
+  steps: StepInfo[];
+  progress: { done: number; total: number };
+  backup: BackupInfo | null;
+  rollbackAvailableUntil: string | null;
+  running: { by: string; since: string } | null;
+  /** Extra fields for the sidebar. */
+  v3ColumnsPresent?: string[];
+  canAct?: boolean;
+  actor?: string;
+  whoCanAct?: string;
+  problem?: string | null;
+}
+
+export interface RunOptions {
+  dryRun?: boolean;
+  force?: boolean;
+}
+
+export interface StepResult {
+  ok: boolean;
+  complete: boolean;
+  dryRun: boolean;
+  step: StepId | null;
+  message: string;
+  status: Status;
+  /** Dry run only: what each step would do. */
+  plan?: PlannedStep[];
+  report?: MigrationReport;
+}
+
+export interface PlannedStep {
+  id: StepId;
+  title: string;
+  changes: string[];
+}
+
+export interface ReportStep {
+  id: StepId;
+  state: StepState;
+  durationMs: number;
+  detail: string;
+}
+
+export interface MigrationReport {
+  ok: boolean;
+  complete: boolean;
+  dryRun: boolean;
+  steps: ReportStep[];
+  message: string;
+  plan?: PlannedStep[];
+  backup?: BackupInfo | null;
+  rowsWritten?: number;
+  smokeSeed?: number;
+  verification?: VerificationReport | null;
+}
+
+export interface Check {
+  id: string;
+  ok: boolean;
+  detail: string;
+}
+
+export interface VerificationReport {
+  ok: boolean;
+  generatedAt: string;
+  checks: Check[];
+}
+
+export interface RollbackReport {
+  ok: boolean;
+  message: string;
+  backupId: string | null;
+  snapshotId: string | null;
+  columnCount: number;
+  /** Extra: what changed since the migration, counted before acting. */
+  changedRows?: number;
+  rowsWithV3Data?: number;
+  complete?: boolean;
+}
+
+export interface LogEntry {
+  at: string;
+  level: LogLevel;
+  step: StepId | null;
+  message: string;
+}
