@@ -1,1 +1,581 @@
-// Sidebar entry (being implemented: see issue 5).
+// The sidebar: shows where the migration stands and drives it one bounded server call at a
+// time (runMigrationStep until complete), so progress is live, no call nears Apps Script's
+// 6-minute limit, and closing the sidebar loses nothing: the next one resumes from the
+// server's checkpoint.
+import type {
+  Status,
+  StepResult,
+  PlannedStep,
+  VerificationReport,
+  MigrationReport,
+  LogEntry,
+  LogLevel,
+} from '../src/core/types';
+import { call, RollbackAnswer } from './api';
+import { el, fill, byId, Child } from './dom';
+import { explainFailure, PlainError, formatDate, plural } from './format';
+import { downloadJson, reportFileName } from './download';
+import { actionRules, ActionId, Busy, nextStep, settledCount, hasStarted } from './rules';
+import {
+  renderBadge, renderFacts, renderProgress, renderSteps, renderBackup, renderReasons, renderLog,
+  panel, planBody, verificationBody, reportBody, rollbackBody, NEW_COLUMNS, FROM_VERSION, TO_VERSION,
+} from './view';
+
+type Result =
+  | { kind: 'plan'; steps: PlannedStep[]; message: string }
+  | { kind: 'verification'; report: VerificationReport }
+  | { kind: 'report'; report: MigrationReport }
+  | { kind: 'rollback'; report: RollbackAnswer };
+
+type Confirm = 'startOver' | 'rollback';
+
+interface AppState {
+  status: Status | null;
+  busy: Busy | null;
+  stopRequested: boolean;
+  error: PlainError | null;
+  result: Result | null;
+  confirm: Confirm | null;
+  /** The server's preview of a rollback, shown in the confirmation. */
+  rollbackPreview: RollbackAnswer | null;
+  log: LogEntry[];
+  logLevel: LogLevel;
+}
+
+/** Names this sidebar to the server's lease, so two open sidebars never interleave steps. */
+const clientId = (() => {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+})();
+
+/** A run makes no progress this many calls in a row → stop instead of looping for ever. */
+const MAX_STALLED_CALLS = 5;
+const MAX_ROLLBACK_CALLS = 500;
+const WATCH_INTERVAL_MS = 5000;
+
+const state: AppState = {
+  status: null,
+  busy: null,
+  stopRequested: false,
+  error: null,
+  result: null,
+  confirm: null,
+  rollbackPreview: null,
+  log: [],
+  logLevel: 'INFO',
+};
+
+const BUTTONS: ActionId[] = ['runAll', 'runNext', 'stop', 'dryRun', 'verify', 'startOver', 'rollback'];
+let watchTimer: number | null = null;
+
+// ---- rendering ----------------------------------------------------------------------------
+
+function say(text: string): void {
+  byId('status-line').textContent = text;
+}
+
+function render(): void {
+  const s = state.status;
+  const running = state.busy === 'run';
+  byId('app').setAttribute('aria-busy', state.busy ? 'true' : 'false');
+  byId('sheet-name').textContent = s ? s.sheetName : state.busy === 'status' ? 'Loading…' : 'Unknown';
+  const badge = renderBadge(s, running);
+  const badgeEl = byId('badge');
+  badgeEl.textContent = badge.text;
+  badgeEl.className = `badge ${badge.kind}`;
+  fill(byId('facts'), ...(s ? renderFacts(s) : []));
+  fill(byId('notices'), ...renderNotices());
+  if (s) {
+    const current = running ? nextStep(s) : null;
+    fill(byId('progress'), ...renderProgress(s, running));
+    fill(byId('steps'), ...renderSteps(s, current ? current.id : null));
+    fill(byId('backup'), ...renderBackup(s, Date.now()));
+  } else {
+    fill(byId('progress'));
+    fill(byId('steps'));
+    fill(byId('backup'), el('p', { className: 'muted' }, state.busy === 'status' ? 'Loading…' : 'Unknown'));
+  }
+  renderButtons();
+  fill(byId('log'), ...renderLog(state.log, state.logLevel));
+}
+
+function renderButtons(): void {
+  const rules = actionRules({ status: state.status, busy: state.busy, stopRequested: state.stopRequested, nowMs: Date.now() });
+  const reasons = renderReasons(rules);
+  fill(byId('reasons'), ...reasons);
+  for (const id of BUTTONS) {
+    const button = byId<HTMLButtonElement>(`btn-${id}`);
+    const rule = rules[id];
+    // A focused button that becomes disabled would drop keyboard focus to <body>.
+    if (!rule.enabled && document.activeElement === button) byId('status-line').focus();
+    button.disabled = !rule.enabled;
+    const reasonItem = (reasons as HTMLElement[]).find((li) => (li.getAttribute('data-for') || '').split(' ').indexOf(id) >= 0);
+    if (reasonItem) {
+      button.setAttribute('aria-describedby', reasonItem.id);
+      button.title = rule.reason || '';
+    } else {
+      button.removeAttribute('aria-describedby');
+      button.removeAttribute('title');
+    }
+  }
+  byId('btn-stop').textContent = state.stopRequested ? 'Stopping after this step…' : 'Stop after this step';
+}
+
+function renderNotices(): Child[] {
+  const out: Child[] = [];
+  const s = state.status;
+  if (state.error) {
+    out.push(el('div', { className: 'notice bad', role: 'alert', 'data-testid': 'error' },
+      el('strong', null, state.error.what),
+      el('p', null, state.error.todo),
+      el('div', { className: 'notice-actions' },
+        el('button', { type: 'button', className: 'small', onclick: () => { state.error = null; render(); } }, 'Dismiss'),
+        el('button', { type: 'button', className: 'small', onclick: () => void refreshStatus() }, 'Reload state'))));
+  }
+  if (!s) return out;
+  if (s.problem) {
+    out.push(el('div', { className: 'notice bad', 'data-testid': 'problem' },
+      el('strong', null, s.problem),
+      el('p', null, 'Fix this in the spreadsheet, then reload.'),
+      el('div', { className: 'notice-actions' },
+        el('button', { type: 'button', className: 'small', onclick: () => void refreshStatus() }, 'Reload state'))));
+  }
+  if (s.canAct === false) {
+    out.push(el('div', { className: 'notice info', 'data-testid': 'read-only' },
+      el('strong', null, 'Read-only'),
+      el('p', null,
+        s.actor ? `You are signed in as ${s.actor}. ` : '',
+        `Only ${s.whoCanAct || 'the owner of this file'} can run, roll back or start over. You can still watch, dry-run and verify.`)));
+  }
+  if (s.running && state.busy !== 'run') {
+    out.push(el('div', { className: 'notice warn', 'data-testid': 'running-elsewhere' },
+      el('strong', null, `${s.running.by || 'Another user'} is running the migration`),
+      el('p', null, `Started ${formatDate(s.running.since)}. This sidebar follows their progress; the buttons come back when they finish.`)));
+  }
+  const failed = s.steps.find((x) => x.state === 'failed');
+  if (failed && state.busy !== 'run') {
+    out.push(el('div', { className: 'notice bad', 'data-testid': 'step-failed' },
+      el('strong', null, `“${failed.title}” failed`),
+      failed.detail ? el('p', null, failed.detail) : null,
+      el('p', null, s.backup
+        ? 'Later steps did not run. Fix the cause and press Run all remaining to retry from the checkpoint, or use Roll back to return to the backup.'
+        : 'Nothing was changed in the sheet. Fix the cause and press Run all remaining to retry.')));
+  } else if (!s.migrated && hasStarted(s) && !state.busy && !s.running) {
+    out.push(el('div', { className: 'notice info', 'data-testid': 'paused' },
+      el('p', null, `Paused after ${plural(settledCount(s), 'step')} of ${s.steps.length}. Run all remaining continues from the saved checkpoint.`)));
+  }
+  return out;
+}
+
+function renderResult(): void {
+  const slot = byId('result-slot');
+  const r = state.result;
+  if (!r) return fill(slot);
+  const close = () => { state.result = null; renderResult(); };
+  let node: HTMLElement;
+  switch (r.kind) {
+    case 'plan':
+      node = panel({ title: 'Dry run: planned changes', kind: 'info', testId: 'plan', onClose: close,
+        onDownload: () => downloadJson(reportFileName('dry-run'), { plan: r.steps, message: r.message }),
+        body: planBody(r.steps, r.message) });
+      break;
+    case 'verification':
+      node = panel({ title: 'Verification', kind: r.report.ok ? 'ok' : 'bad', testId: 'verification', onClose: close,
+        onDownload: () => downloadJson(reportFileName('verification'), r.report),
+        body: verificationBody(r.report) });
+      break;
+    case 'report':
+      node = panel({ title: r.report.ok ? 'Migration report' : 'Migration stopped', kind: r.report.ok ? 'ok' : 'bad', testId: 'report',
+        onClose: close, onDownload: () => downloadJson(reportFileName('migration-report'), r.report),
+        body: reportBody(r.report) });
+      break;
+    case 'rollback':
+      node = panel({ title: r.report.ok ? 'Rolled back' : 'Rollback stopped', kind: r.report.ok ? 'ok' : 'bad', testId: 'rollback-result',
+        onClose: close, onDownload: () => downloadJson(reportFileName('rollback'), r.report),
+        body: rollbackBody(r.report) });
+      break;
+  }
+  fill(slot, node);
+}
+
+function renderConfirm(): void {
+  const slot = byId('confirm-slot');
+  const s = state.status;
+  const which = state.confirm;
+  if (!which || !s) return fill(slot);
+  const cancel = () => { state.confirm = null; renderConfirm(); byId(`btn-${which}`).focus(); };
+  let title: string;
+  let body: Child[];
+  let yes: string;
+  let onYes: () => void;
+  if (which === 'startOver') {
+    title = 'Start over?';
+    yes = 'Start over';
+    body = [
+      el('p', null, `This forgets the progress of ${plural(settledCount(s), 'finished step')}, so the next run begins again with the first step.`),
+      el('p', null, `Nothing in “${s.sheetName}” changes now, and the record of the v${FROM_VERSION} backup is kept, so rolling back stays possible.`),
+    ];
+    onYes = () => void doStartOver();
+  } else {
+    const b = s.backup;
+    const p = state.rollbackPreview;
+    const name = (p && p.backupName) || (b && b.name) || '';
+    const taken = (p && p.backupCreatedAt) || (b && b.createdAt) || '';
+    title = `Roll back to v${FROM_VERSION}?`;
+    yes = 'Roll back';
+    body = [
+      el('p', null, `“${s.sheetName}” will be restored from the backup${name ? ` “${name}”` : ''}${taken ? `, taken ${formatDate(taken)}` : ''}. Same file, same tab.`),
+      el('p', null, el('strong', null, 'Discarded: '),
+        `the v${TO_VERSION} columns (${NEW_COLUMNS.join(', ')}) and every edit made to “${s.sheetName}” since the backup.`),
+      el('p', null, el('strong', null, 'Kept: '),
+        `first, a snapshot copy of the whole file as it is now is saved ${(p && p.snapshotWhere) || 'in your Drive, next to the backup'}${p && p.snapshotName ? ` as “${p.snapshotName}”` : ''}, so the rollback itself loses nothing.`),
+    ];
+    if (p && p.plan && p.plan.length) {
+      body.push(el('details', { className: 'rollback-plan' },
+        el('summary', null, 'Step by step'),
+        el('ul', null, ...p.plan.map((line) => el('li', null, line)))));
+    }
+    onYes = () => void doRollback();
+  }
+  const node = el('section', { className: 'card panel confirm', role: 'alertdialog', 'aria-modal': 'false', 'aria-labelledby': 'confirm-title', 'data-testid': `confirm-${which}`,
+    onkeydown: ((ev: KeyboardEvent) => { if (ev.key === 'Escape') cancel(); }) as EventListener },
+  el('h2', { id: 'confirm-title' }, title),
+  ...body,
+  el('div', { className: 'panel-actions' },
+    el('button', { type: 'button', id: 'confirm-no', onclick: cancel }, 'Cancel'),
+    el('button', { type: 'button', id: 'confirm-yes', className: which === 'rollback' ? 'primary danger-fill' : 'primary', onclick: () => { state.confirm = null; renderConfirm(); onYes(); } }, yes)));
+  fill(slot, node);
+  byId('confirm-no').focus();
+}
+
+function showError(action: string, e: unknown): void {
+  const message = e instanceof Error ? e.message : String(e);
+  state.error = explainFailure(action, message);
+  say(state.error.what);
+}
+
+/** An ok:false answer: the server's message already says what happened and what to do. */
+function showRefusal(message: string): void {
+  state.error = { what: message || 'The server refused the request.', todo: 'Nothing was changed by this request.' };
+  say(state.error.what);
+}
+
+// ---- actions ------------------------------------------------------------------------------
+
+async function refreshStatus(): Promise<void> {
+  const first = state.status === null;
+  state.busy = state.busy || 'status';
+  if (first) say('Loading the migration state…');
+  render();
+  try {
+    state.status = await call('getMigrationStatus', { clientId });
+    if (state.error && first) state.error = null;
+    if (first) say(describe(state.status));
+  } catch (e) {
+    showError('status check', e);
+  } finally {
+    if (state.busy === 'status') state.busy = null;
+  }
+  render();
+  scheduleWatch();
+  void refreshLog();
+}
+
+function describe(s: Status): string {
+  if (s.problem) return s.problem;
+  if (s.migrated) return `${s.sheetName} is on v${TO_VERSION} (${plural(s.columnCount, 'column')}).`;
+  if (s.running) return `${s.running.by || 'Another user'} is running the migration.`;
+  if (hasStarted(s)) return `${settledCount(s)} of ${s.steps.length} steps done. Ready to continue.`;
+  return `${s.sheetName} is on v${FROM_VERSION} (${plural(s.columnCount, 'column')}). Ready to migrate.`;
+}
+
+async function refreshLog(): Promise<void> {
+  try {
+    const res = await call('getMigrationLog', { limit: 200 });
+    state.log = (res && Array.isArray(res.entries)) ? res.entries : [];
+    fill(byId('log'), ...renderLog(state.log, state.logLevel));
+  } catch (e) {
+    // The log is a convenience; a failure here must not hide the migration state.
+    fill(byId('log'), el('li', { className: 'muted empty' }, 'The log could not be loaded. Press Refresh to try again.'));
+  }
+}
+
+/** Watches another user's run (or a lease left by a closed sidebar) until it ends. */
+function scheduleWatch(): void {
+  if (watchTimer !== null) window.clearTimeout(watchTimer);
+  watchTimer = null;
+  if (!state.status || !state.status.running || state.busy) return;
+  watchTimer = window.setTimeout(async () => {
+    watchTimer = null;
+    if (state.busy) return;
+    try {
+      state.status = await call('getMigrationStatus', { clientId });
+      if (!state.status.running) say(describe(state.status));
+    } catch (e) {
+      // Transient: keep the last known state and try again on the next tick.
+    }
+    render();
+    scheduleWatch();
+  }, WATCH_INTERVAL_MS);
+}
+
+function stepKey(s: Status): string {
+  return JSON.stringify(s.steps.map((x) => [x.state, x.rowsDone, x.detail]));
+}
+
+async function runLoop(mode: 'next' | 'all'): Promise<void> {
+  if (!state.status || state.busy) return;
+  state.busy = 'run';
+  state.stopRequested = false;
+  state.error = null;
+  state.result = null;
+  renderResult();
+  let settledBefore = settledCount(state.status);
+  let lastKey = stepKey(state.status);
+  let stalled = 0;
+  say(runningLine(state.status, null));
+  render();
+  try {
+    for (;;) {
+      const res: StepResult = await call('runMigrationStep', { clientId });
+      state.status = res.status;
+      if (!res.ok) {
+        showRefusal(res.message);
+        break;
+      }
+      if (res.complete) {
+        const report = res.report || reportFromStatus(res);
+        state.result = { kind: 'report', report };
+        say(res.message || `Migration complete: ${res.status.sheetName} now has ${plural(res.status.columnCount, 'column')}.`);
+        break;
+      }
+      const settled = settledCount(res.status);
+      const stepFinished = settled > settledBefore;
+      settledBefore = settled;
+      const key = stepKey(res.status);
+      stalled = key === lastKey ? stalled + 1 : 0;
+      lastKey = key;
+      if (stalled >= MAX_STALLED_CALLS) {
+        state.error = {
+          what: `The migration is not advancing: the last ${MAX_STALLED_CALLS} calls changed nothing (${res.message}).`,
+          todo: 'Open the log below to see why, then try again. Everything done so far is saved.',
+        };
+        say(state.error.what);
+        break;
+      }
+      if (stepFinished && mode === 'next') {
+        say(`${res.message} Stopped after one step; ${settled} of ${res.status.steps.length} done.`);
+        break;
+      }
+      if (stepFinished && state.stopRequested) {
+        say(`Stopped as asked after ${plural(settled, 'step')} of ${res.status.steps.length}. Run all remaining continues from here.`);
+        break;
+      }
+      say(runningLine(res.status, res.message));
+      render();
+    }
+  } catch (e) {
+    showError('migration step', e);
+  } finally {
+    state.busy = null;
+    state.stopRequested = false;
+  }
+  render();
+  renderResult();
+  scheduleWatch();
+  void refreshLog();
+}
+
+function runningLine(s: Status, message: string | null): string {
+  const cur = nextStep(s);
+  const head = cur ? `Step ${settledCount(s) + 1} of ${s.steps.length}: ${cur.title}…` : 'Finishing…';
+  return message ? `${head} ${message}` : head;
+}
+
+/** The server's report when it sent one; otherwise the same shape built from the status. */
+function reportFromStatus(res: StepResult): MigrationReport {
+  return {
+    ok: res.ok,
+    complete: res.complete,
+    dryRun: res.dryRun,
+    message: res.message,
+    steps: res.status.steps.map((s) => ({ id: s.id, state: s.state, durationMs: 0, detail: s.detail || '' })),
+  };
+}
+
+async function doDryRun(): Promise<void> {
+  if (state.busy) return;
+  state.busy = 'dryRun';
+  state.error = null;
+  say('Dry run: working out what would change…');
+  render();
+  try {
+    const res = await call('runMigrationStep', { dryRun: true, clientId });
+    if (res.status) state.status = res.status;
+    if (!res.ok) showRefusal(res.message);
+    else {
+      const steps = res.plan || (res.report && res.report.plan) || [];
+      state.result = { kind: 'plan', steps, message: res.message };
+      say('Dry run finished. Nothing was changed.');
+    }
+  } catch (e) {
+    showError('dry run', e);
+  } finally {
+    state.busy = null;
+  }
+  render();
+  renderResult();
+  focusResult();
+}
+
+async function doVerify(): Promise<void> {
+  if (state.busy) return;
+  state.busy = 'verify';
+  state.error = null;
+  say('Verifying the sheet…');
+  render();
+  try {
+    const report = await call('verifyMigration');
+    state.result = { kind: 'verification', report };
+    const failed = report.checks.filter((c) => !c.ok).length;
+    say(report.ok ? `Verification passed: all ${report.checks.length} checks OK.` : `Verification failed: ${failed} of ${report.checks.length} checks failed.`);
+  } catch (e) {
+    showError('verification', e);
+  } finally {
+    state.busy = null;
+  }
+  render();
+  renderResult();
+  focusResult();
+  void refreshLog();
+}
+
+async function doStartOver(): Promise<void> {
+  if (state.busy) return;
+  state.busy = 'startOver';
+  state.error = null;
+  state.result = null;
+  renderResult();
+  say('Starting over…');
+  render();
+  try {
+    state.status = await call('startOver', { clientId });
+    say('Step progress cleared. The next run starts with the first step.');
+  } catch (e) {
+    showError('start over', e);
+  } finally {
+    state.busy = null;
+  }
+  render();
+  void refreshLog();
+}
+
+async function doRollback(): Promise<void> {
+  if (state.busy) return;
+  state.busy = 'rollback';
+  state.error = null;
+  state.result = null;
+  renderResult();
+  say('Rolling back: saving a snapshot of the current file first…');
+  render();
+  let report: RollbackAnswer | null = null;
+  try {
+    // A big sheet is restored in bounded chunks; the server says complete:false until done.
+    for (let i = 0; i < MAX_ROLLBACK_CALLS; i++) {
+      report = await call('rollbackMigration', { confirm: true });
+      if (!report.ok || report.complete !== false) break;
+      say(`Rolling back… ${report.message}`);
+    }
+    if (report) {
+      state.result = { kind: 'rollback', report };
+      if (report.ok) say(report.message || `Rolled back: ${report.columnCount} columns.`);
+      else showRefusal(report.message);
+    }
+  } catch (e) {
+    showError('rollback', e);
+  } finally {
+    state.busy = null;
+  }
+  try {
+    state.status = await call('getMigrationStatus', { clientId });
+  } catch (e) {
+    if (!state.error) showError('status check', e);
+  }
+  render();
+  renderResult();
+  focusResult();
+  void refreshLog();
+}
+
+function focusResult(): void {
+  const p = byId('result-slot').querySelector<HTMLElement>('.panel');
+  if (p) p.focus();
+}
+
+/** Asks the server what a rollback would do (a call without confirm changes nothing), then asks the user. */
+async function previewRollback(): Promise<void> {
+  if (state.busy) return;
+  state.busy = 'rollback';
+  state.error = null;
+  say('Checking what a rollback would do…');
+  render();
+  let preview: RollbackAnswer | null = null;
+  try {
+    preview = await call('rollbackMigration', { confirm: false });
+  } catch (e) {
+    showError('rollback check', e);
+  } finally {
+    state.busy = null;
+  }
+  render();
+  if (!preview) return;
+  if (preview.canRollBack === false) {
+    state.error = { what: preview.message, todo: 'Nothing was changed.' };
+    say(preview.message);
+    render();
+    return;
+  }
+  state.rollbackPreview = preview;
+  say('Confirm the rollback below, or cancel.');
+  ask('rollback');
+}
+
+function ask(which: Confirm): void {
+  state.confirm = which;
+  renderConfirm();
+}
+
+// ---- wiring -------------------------------------------------------------------------------
+
+function wire(): void {
+  const on = (id: ActionId, fn: () => void) => byId(`btn-${id}`).addEventListener('click', fn);
+  on('runAll', () => void runLoop('all'));
+  on('runNext', () => void runLoop('next'));
+  on('stop', () => {
+    if (state.busy !== 'run') return;
+    state.stopRequested = true;
+    say('Will stop when the current step finishes; its progress is saved either way.');
+    renderButtons();
+  });
+  on('dryRun', () => void doDryRun());
+  on('verify', () => void doVerify());
+  on('startOver', () => ask('startOver'));
+  on('rollback', () => void previewRollback());
+  byId<HTMLSelectElement>('log-level').addEventListener('change', (ev) => {
+    state.logLevel = (ev.target as HTMLSelectElement).value as LogLevel;
+    fill(byId('log'), ...renderLog(state.log, state.logLevel));
+  });
+  byId('btn-log-refresh').addEventListener('click', () => void refreshLog());
+  byId('status-line').setAttribute('tabindex', '-1');
+  // Keeps "Roll back possible until" honest while the sidebar stays open.
+  window.setInterval(() => { if (!state.busy) renderButtons(); }, 60000);
+}
+
+function start(): void {
+  wire();
+  void refreshStatus();
+}
+
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+else start();

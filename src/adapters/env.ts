@@ -20,6 +20,12 @@ export function appsScriptEnv(g: any = globalThis): Env {
         return null;
       }
     },
+    findFilesByName: (name) => {
+      const it = g.DriveApp.getFilesByName(name);
+      const out: DriveFileLike[] = [];
+      while (it.hasNext()) out.push(it.next() as DriveFileLike);
+      return out;
+    },
     getFolderById: (id) => g.DriveApp.getFolderById(id) as DriveFolderLike,
     documentProperties: () => g.PropertiesService.getDocumentProperties() as PropertyStore,
     documentCache: () => (g.CacheService.getDocumentCache() as CacheLike | null) || null,
@@ -38,5 +44,6 @@ export function appsScriptEnv(g: any = globalThis): Env {
     uuid: () => g.Utilities.getUuid(),
     console: g.console,
     flush: () => g.SpreadsheetApp.flush(),
+    protectionType: (kind) => g.SpreadsheetApp.ProtectionType[kind],
   };
 }

@@ -1,19 +1,55 @@
-// Contract: getMigrationStatus, runMigrationStep, runMigration, startOver, getMigrationLog.
-// (Being implemented: see issue 3.)
-import { RunOptions } from '../core/types';
+// Contract: getMigrationStatus, runMigrationStep, runMigration, startOver, getMigrationLog
+// (../shared/CONTRACT.md). Each call is one Apps Script execution; the work is in
+// src/core/coordinator.ts.
+import { createContext } from './context';
+import { Coordinator, leaseOwner, parseRunOptions } from '../core/coordinator';
+import { readLog } from '../core/log';
+import { LogEntry, LogLevel, MigrationReport, RunOptions, Status, StepResult } from '../core/types';
 
-export function getMigrationStatus(): never {
-  throw new Error('getMigrationStatus: not implemented yet');
+/** Read-only. `options.clientId` (the sidebar's) keeps its own lease from showing as "someone else running". */
+export function getMigrationStatus(options?: { clientId?: string }): Status {
+  const app = createContext();
+  const c = new Coordinator(app);
+  const req = parseRunOptions(options, 'step', false);
+  const actor = app.env.activeUser().trim().toLowerCase();
+  return c.statusNow(null, leaseOwner(actor, req.clientId));
 }
-export function runMigrationStep(_options?: RunOptions): never {
-  throw new Error('runMigrationStep: not implemented yet');
+
+/** One bounded unit of work (one step, or one chunk of a long step); the sidebar calls it until `complete`. */
+export function runMigrationStep(options?: RunOptions): StepResult {
+  const app = createContext();
+  const o = new Coordinator(app).execute(parseRunOptions(options, 'step', app.config.dryRun));
+  const result: StepResult = { ok: o.ok, complete: o.complete, dryRun: o.dryRun, step: o.step, message: o.message, status: o.status, report: o.report };
+  if (o.plan) result.plan = o.plan;
+  if (o.problems) result.problems = o.problems;
+  if (o.logEntries) result.logEntries = o.logEntries;
+  return result;
 }
-export function runMigration(_options?: RunOptions): never {
-  throw new Error('runMigration: not implemented yet');
+
+/** Every remaining unit in this execution, stopping (checkpoint saved, complete: false) before the time budget runs out. */
+export function runMigration(options?: RunOptions): MigrationReport {
+  const app = createContext();
+  const o = new Coordinator(app).execute(parseRunOptions(options, 'all', app.config.dryRun));
+  return o.report;
 }
-export function startOver(): never {
-  throw new Error('startOver: not implemented yet');
+
+/** Forgets the step checkpoints so that the next run starts from the first step; never the v2.1 backup record. */
+export function startOver(options?: { clientId?: string }): Status {
+  const app = createContext();
+  const r = new Coordinator(app).startOver(parseRunOptions(options, 'step', false).clientId);
+  if (!r.ok) r.status.problem = r.message;
+  return r.status;
 }
-export function getMigrationLog(_options?: unknown): never {
-  throw new Error('getMigrationLog: not implemented yet');
+
+const RANK: Record<LogLevel, number> = { DEBUG: 0, INFO: 1, WARN: 2, ERROR: 3 };
+
+/** The persisted log, newest last. Options: `limit` (newest N), `level` (at least this level). */
+export function getMigrationLog(options?: { limit?: number; level?: LogLevel }): { entries: LogEntry[] } {
+  const app = createContext();
+  const o = options && typeof options === 'object' ? options : {};
+  let entries = readLog(app.env.documentProperties());
+  const level = typeof o.level === 'string' && o.level in RANK ? (o.level as LogLevel) : null;
+  if (level) entries = entries.filter((e) => RANK[e.level] >= RANK[level]);
+  if (typeof o.limit === 'number' && Number.isInteger(o.limit) && o.limit > 0) entries = entries.slice(-o.limit);
+  return { entries };
 }

@@ -112,6 +112,8 @@ export interface Env {
   openSpreadsheetById(id: string): SpreadsheetLike;
   /** null when the file does not exist or cannot be reached. */
   getFileById(id: string): DriveFileLike | null;
+  /** Files of that exact name the script can see (DriveApp.getFilesByName); optional. */
+  findFilesByName?(name: string): DriveFileLike[];
   getFolderById(id: string): DriveFolderLike;
   documentProperties(): PropertyStore;
   documentCache(): CacheLike | null;
@@ -129,4 +131,6 @@ export interface Env {
   console: { info(...a: unknown[]): void; warn(...a: unknown[]): void; error(...a: unknown[]): void; log(...a: unknown[]): void };
   /** Flush pending spreadsheet writes (SpreadsheetApp.flush). */
   flush(): void;
+  /** SpreadsheetApp.ProtectionType.SHEET/RANGE: Apps Script wants the enum, not its name. */
+  protectionType?(kind: 'SHEET' | 'RANGE'): unknown;
 }

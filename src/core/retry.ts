@@ -10,6 +10,7 @@ const TRANSIENT = [
   /internal error/i,
   /try again later/i,
   /backend error/i,
+  /a server error occurred/i,
 ];
 
 export function isTransient(e: unknown): boolean {

@@ -36,6 +36,9 @@ export interface StepCheckpoint {
   completedAt?: string;
   durationMs?: number;
   cursor?: ChunkCursor;
+  /** Progress inside a long step, for the sidebar's progress bar. */
+  rowsDone?: number;
+  rowsTotal?: number;
   /** Small step-specific facts for later steps and the report. */
   data?: Record<string, string | number | boolean | null>;
 }
@@ -49,6 +52,10 @@ export interface RunState {
   columnCountBefore: number | null;
   steps: Partial<Record<StepId, StepCheckpoint>>;
   failure?: { step: StepId; message: string; at: string } | null;
+  /** Rows per chunk, fixed for the whole run (a digest depends on its chunk size). */
+  chunkRows?: number;
+  /** Whether this run protects the sheet ('ours'), found it protected by someone else, or does not. */
+  protection?: 'ours' | 'preexisting' | 'off';
 }
 
 export interface BackupRecord {
@@ -85,6 +92,8 @@ export interface HistoryEntry {
   /** Migration entries: until when a rollback is allowed. */
   rollbackUntil?: string;
   rowsWritten?: number;
+  /** The run that produced this entry, so that a resumed finish never records it twice. */
+  runId?: string;
 }
 
 export interface Lease {
@@ -145,7 +154,11 @@ export class StateStore {
     return h ? h.entries : [];
   }
   appendHistory(entry: HistoryEntry): void {
-    const entries = this.readHistory().concat([entry]).slice(-HISTORY_LIMIT);
+    let entries = this.readHistory().concat([entry]).slice(-HISTORY_LIMIT);
+    // The oldest entries give way when the record would outgrow one property value.
+    while (entries.length > 1 && utf8Length(KEYS.history) + utf8Length(JSON.stringify({ v: STATE_VERSION, entries })) > MAX_VALUE_BYTES) {
+      entries = entries.slice(1);
+    }
     this.write(KEYS.history, { v: STATE_VERSION, entries });
   }
   /** The newest completed migration, if the newest history entry is one. */

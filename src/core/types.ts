@@ -46,11 +46,17 @@ export interface Status {
   actor?: string;
   whoCanAct?: string;
   problem?: string | null;
+  /** The last failure of the run under way: which step, what happened, what to do. */
+  failure?: { step: StepId; message: string; at: string } | null;
 }
 
 export interface RunOptions {
   dryRun?: boolean;
   force?: boolean;
+  /** Names the caller (one per sidebar) to the lease: owner = "email#clientId". */
+  clientId?: string;
+  /** Tests and benchmarks: rows per chunk for a NEW run (ignored while a run exists). */
+  chunkRows?: number;
 }
 
 export interface StepResult {
@@ -63,6 +69,10 @@ export interface StepResult {
   /** Dry run only: what each step would do. */
   plan?: PlannedStep[];
   report?: MigrationReport;
+  /** Every pre-flight problem, when the run was refused before any change. */
+  problems?: string[];
+  /** Dry run: the log entries it would have written (a dry run persists nothing). */
+  logEntries?: LogEntry[];
 }
 
 export interface PlannedStep {
@@ -89,6 +99,10 @@ export interface MigrationReport {
   rowsWritten?: number;
   smokeSeed?: number;
   verification?: VerificationReport | null;
+  problems?: string[];
+  logEntries?: LogEntry[];
+  /** Units (steps or chunks) this execution ran. */
+  units?: number;
 }
 
 export interface Check {

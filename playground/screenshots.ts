@@ -1,0 +1,105 @@
+// `npm run screenshots`: drives the playground in Debian's Chromium and saves the sidebar in
+// its main states to docs/screenshots/*.png (used by the README).
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Page } from 'playwright-core';
+import { startPlayground, Playground } from './server';
+import { launchChromium, chromiumAvailable, CHROMIUM } from './browser';
+
+const OUT = path.resolve(__dirname, '..', 'docs', 'screenshots');
+
+async function sidebarPage(pg: Playground, page: Page): Promise<void> {
+  await page.goto(new URL('sidebar', pg.url).href);
+  await page.locator('#app[aria-busy="false"]').waitFor();
+  await page.waitForTimeout(200);
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  // Let the log (loaded after each action) settle, and hide the caret and focus rings.
+  await page.waitForTimeout(400);
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  const file = path.join(OUT, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  console.log(`  ${path.relative(process.cwd(), file)}`);
+}
+
+async function main(): Promise<void> {
+  if (!chromiumAvailable()) {
+    console.error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+    process.exit(1);
+  }
+  fs.mkdirSync(OUT, { recursive: true });
+  const pg = await startPlayground({ port: 0, rows: 6000 });
+  const session = await launchChromium({ width: 300, height: 900 });
+  try {
+    const page = await session.context.newPage();
+    page.on('pageerror', (e) => console.error(`pageerror: ${e.message}`));
+    console.log('Saving screenshots:');
+    await sidebarPage(pg, page);
+    await shot(page, 'sidebar-fresh');
+
+    await page.locator('#btn-dryRun').click();
+    await page.locator('[data-testid="plan"]').waitFor();
+    await shot(page, 'sidebar-dry-run');
+    await page.locator('[data-testid="plan"] .icon-button').click();
+
+    // Slow each server answer down so that the run can be caught in the middle of a long step.
+    let slow = true;
+    await page.route('**/api/run', async (route) => {
+      const res = await route.fetch();
+      if (slow) await new Promise((r) => setTimeout(r, 700));
+      await route.fulfill({ response: res });
+    });
+    await page.locator('#btn-runAll').click();
+    await page.waitForFunction(() => {
+      const label = document.querySelector('[data-testid="progress-label"]');
+      const rows = document.querySelector('[data-testid="rows-label"]');
+      return !!label && /^Step 4 of 5/.test(label.textContent || '') && !!rows && /^[1-9]/.test(rows.textContent || '');
+    }, undefined, { timeout: 60000 });
+    await shot(page, 'sidebar-running');
+    slow = false;
+    await page.locator('[data-testid="progress-label"][data-done="5"]').waitFor({ timeout: 60000 });
+    await page.unroute('**/api/run');
+    await page.locator('[data-testid="report"]').waitFor();
+    await shot(page, 'sidebar-migrated');
+
+    await page.locator('#btn-verify').click();
+    await page.locator('[data-testid="verification"]').waitFor();
+    await shot(page, 'sidebar-verified');
+
+    await page.locator('#btn-rollback').click();
+    await page.locator('[data-testid="confirm-rollback"]').waitFor();
+    await page.locator('[data-testid="confirm-rollback"] summary').click();
+    await shot(page, 'sidebar-rollback-confirm');
+    await page.locator('#confirm-yes').click();
+    await page.locator('[data-testid="rollback-result"]').waitFor({ timeout: 60000 });
+    await shot(page, 'sidebar-rolled-back');
+
+    // The whole playground: the grid after a migration, scrolled to the new columns.
+    const host = await session.context.newPage();
+    await host.setViewportSize({ width: 1280, height: 760 });
+    const sb = host.frameLocator('#sidebar-frame');
+    await host.goto(pg.url);
+    await sb.locator('#app[aria-busy="false"]').waitFor();
+    await sb.locator('#btn-runAll').click();
+    await sb.locator('[data-testid="progress-label"][data-done="5"]').waitFor({ timeout: 60000 });
+    await host.waitForFunction(() => document.querySelector('[data-testid="grid-columns"]')?.textContent === '68');
+    await host.evaluate(() => {
+      const g = document.getElementById('grid') as HTMLElement;
+      g.scrollLeft = g.scrollWidth;
+    });
+    await host.waitForTimeout(1500);
+    await host.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    const file = path.join(OUT, 'playground.png');
+    await host.screenshot({ path: file });
+    console.log(`  ${path.relative(process.cwd(), file)}`);
+  } finally {
+    await session.close();
+    await pg.close();
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

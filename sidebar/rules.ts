@@ -1,0 +1,109 @@
+// Which buttons make sense in which state, and the reason shown when one does not.
+// Pure: the sidebar renders what this returns, so the rules read in one place.
+import type { Status, StepInfo } from '../src/core/types';
+
+export type ActionId = 'runAll' | 'runNext' | 'stop' | 'dryRun' | 'verify' | 'startOver' | 'rollback';
+export type Busy = 'status' | 'run' | 'dryRun' | 'verify' | 'startOver' | 'rollback';
+
+export interface ActionRule {
+  enabled: boolean;
+  /** Why the button is off; null when it is on. */
+  reason: string | null;
+}
+
+export interface RuleInput {
+  status: Status | null;
+  busy: Busy | null;
+  stopRequested: boolean;
+  nowMs: number;
+}
+
+export function isSettled(step: StepInfo): boolean {
+  return step.state === 'done' || step.state === 'skipped';
+}
+
+export function settledCount(status: Status): number {
+  return status.steps.filter(isSettled).length;
+}
+
+/** The step the next run works on, or null when every step is settled. */
+export function nextStep(status: Status): StepInfo | null {
+  return status.steps.find((s) => !isSettled(s)) || null;
+}
+
+export function hasStarted(status: Status): boolean {
+  return status.steps.some((s) => s.state !== 'pending');
+}
+
+export function rollbackDeadlinePassed(status: Status, nowMs: number): boolean {
+  if (!status.rollbackAvailableUntil) return false;
+  const t = Date.parse(status.rollbackAvailableUntil);
+  return !isNaN(t) && t <= nowMs;
+}
+
+const BUSY_REASON: Record<Busy, string> = {
+  status: 'Loading the current state…',
+  run: 'A migration step is running.',
+  dryRun: 'The dry run is still working.',
+  verify: 'Verification is still running.',
+  startOver: 'Start over is in progress.',
+  rollback: 'The rollback is in progress.',
+};
+
+export function actionRules(input: RuleInput): Record<ActionId, ActionRule> {
+  const { status, busy, stopRequested, nowMs } = input;
+  const on: ActionRule = { enabled: true, reason: null };
+  const off = (reason: string): ActionRule => ({ enabled: false, reason });
+
+  const rules: Record<ActionId, ActionRule> = {
+    runAll: on, runNext: on, stop: on, dryRun: on, verify: on, startOver: on, rollback: on,
+  };
+
+  rules.stop =
+    busy === 'run'
+      ? stopRequested ? off('Will stop when the current step finishes.') : on
+      : off('Nothing is running.');
+
+  if (busy) {
+    const reason = BUSY_REASON[busy];
+    for (const id of ['runAll', 'runNext', 'dryRun', 'verify', 'startOver', 'rollback'] as ActionId[]) rules[id] = off(reason);
+    return rules;
+  }
+  if (!status) {
+    for (const id of ['runAll', 'runNext', 'dryRun', 'verify', 'startOver', 'rollback'] as ActionId[]) {
+      rules[id] = off('The current state could not be loaded. Press Reload.');
+    }
+    return rules;
+  }
+
+  // Who may change things, and whether anything stands in the way, applies to every
+  // action that writes; reading (dry run, verify) stays open in read-only mode.
+  let blocked: string | null = null;
+  if (status.problem) blocked = 'The sheet has a problem (see above).';
+  else if (status.canAct === false) blocked = `Read-only: only ${status.whoCanAct || 'the owner'} can change this file.`;
+  else if (status.running) blocked = `${status.running.by || 'Another user'} is running the migration.`;
+
+  if (status.migrated) {
+    rules.runAll = off('The migration is complete.');
+    rules.runNext = off('The migration is complete.');
+    rules.dryRun = off('Already migrated: nothing left to plan.');
+    rules.startOver = off('The migration is complete; to undo it, use Roll back.');
+  } else {
+    if (blocked) {
+      rules.runAll = off(blocked);
+      rules.runNext = off(blocked);
+    }
+    if (status.problem) rules.dryRun = off(blocked as string);
+    if (blocked) rules.startOver = off(blocked);
+    else if (!hasStarted(status)) rules.startOver = off('Nothing to start over: no step has run yet.');
+  }
+
+  if (!status.migrated && !hasStarted(status)) rules.verify = off('Nothing to verify yet: run the migration first.');
+
+  if (!status.backup) rules.rollback = off('No backup exists yet, so there is nothing to roll back to.');
+  else if (rollbackDeadlinePassed(status, nowMs)) rules.rollback = off('The rollback window has ended.');
+  else if (!status.rollbackAvailableUntil) rules.rollback = off('Nothing to roll back right now.');
+  else if (blocked) rules.rollback = off(blocked);
+
+  return rules;
+}

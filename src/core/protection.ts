@@ -1,0 +1,76 @@
+// While a migration runs, the target sheet can be protected so that other editors (and the
+// apps that write to it) cannot change rows between the backup and the last check: such a
+// write would be missing from the backup, or make the smoke test fail. The protection is
+// ours only if it carries our description, so a protection the owner set up is never
+// touched, let alone removed.
+import { Env, ProtectionLike, SheetLike } from './gas';
+
+export const PROTECTION_DESCRIPTION = 'Sheet Migrator: migration in progress';
+
+/** Sheet protections; Apps Script wants the ProtectionType enum, the emulator accepts either. */
+function sheetProtections(env: Env, sheet: SheetLike): ProtectionLike[] {
+  const type = env.protectionType ? env.protectionType('SHEET') : 'SHEET';
+  return sheet.getProtections(type as 'SHEET');
+}
+
+export type ProtectionState = 'ours' | 'preexisting' | 'none';
+
+/** What protects the sheet right now: our protection, someone else's, or nothing. */
+export function findProtection(env: Env, sheet: SheetLike): { state: ProtectionState; ours: ProtectionLike[] } {
+  const all = sheetProtections(env, sheet);
+  const ours = all.filter((p) => p.getDescription() === PROTECTION_DESCRIPTION);
+  if (ours.length) return { state: 'ours', ours };
+  return { state: all.length ? 'preexisting' : 'none', ours: [] };
+}
+
+/**
+ * Protects the sheet for the migration unless it is already protected. `adoptBlank` lets a
+ * resumed run recognise the protection it created in an execution that died between
+ * protect() and setDescription(): the run state recorded, before protecting, that the
+ * sheet had no protection, so a blank-description one can only be ours.
+ */
+export function protectForMigration(env: Env, sheet: SheetLike, adoptBlank: boolean, owner: string | null = null): ProtectionState {
+  const all = sheetProtections(env, sheet);
+  let protection = all.find((p) => p.getDescription() === PROTECTION_DESCRIPTION);
+  if (!protection) {
+    const blank = adoptBlank ? all.find((p) => p.getDescription() === '') : undefined;
+    if (all.length && !blank) return 'preexisting';
+    protection = blank || sheet.protect();
+    protection.setDescription(PROTECTION_DESCRIPTION);
+  }
+  // Also on a resume: an execution may have died between protecting and restricting.
+  restrictToMe(env, protection, owner);
+  return 'ours';
+}
+
+/**
+ * A new protection mirrors the file's sharing until its editors are changed (Apps Script's
+ * Protection docs), so keep only the one running the migration (the owner can always edit).
+ * Only calls that change something are made.
+ */
+function restrictToMe(env: Env, protection: ProtectionLike, owner: string | null): void {
+  const p = protection as ProtectionLike & Partial<ExtraProtection>;
+  if (!('getEditors' in p) || !p.getEditors) return;
+  const me = env.activeUser().toLowerCase();
+  const editors = p.getEditors().map((u) => (typeof u === 'string' ? u : u.getEmail()).toLowerCase());
+  if (me && !editors.includes(me) && 'addEditor' in p && p.addEditor) p.addEditor(me);
+  // The file's owner can always edit; Sheets does not let anyone remove them.
+  const others = editors.filter((e) => e && e !== me && e !== (owner || '').toLowerCase());
+  if (me && others.length && 'removeEditors' in p && p.removeEditors) p.removeEditors(others);
+  if ('canDomainEdit' in p && p.canDomainEdit && p.canDomainEdit() && p.setDomainEdit) p.setDomainEdit(false);
+}
+
+interface ExtraProtection {
+  getEditors(): Array<string | { getEmail(): string }>;
+  addEditor(email: string): unknown;
+  removeEditors(emails: string[]): unknown;
+  canDomainEdit(): boolean;
+  setDomainEdit(v: boolean): unknown;
+}
+
+/** Removes the protection this add-on added (never anyone else's). Returns how many. */
+export function removeMigrationProtection(env: Env, sheet: SheetLike): number {
+  const { ours } = findProtection(env, sheet);
+  ours.forEach((p) => p.remove());
+  return ours.length;
+}

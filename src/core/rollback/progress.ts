@@ -1,0 +1,69 @@
+// The rollback's own checkpoint (document property sm.rollback). It is written before and after
+// every mutating phase, so an execution that dies at any call leaves a record from which the
+// next call resumes or re-runs the interrupted phase to the same end state.
+import { KEYS, StateStore } from '../state';
+import { ChangeCount, V3Column } from './changes';
+
+/** In order. The first two only read; from `snapshot` on, the file changes. */
+export const PHASES = [
+  'check_backup',
+  'count_changes',
+  'snapshot',
+  'temp_sheet',
+  'remove_v3',
+  'fit_grid',
+  'copy_range',
+  'prove',
+  'delete_temp',
+  'finish',
+] as const;
+export type Phase = (typeof PHASES)[number];
+
+export const READ_ONLY_PHASES: readonly Phase[] = ['check_backup', 'count_changes'];
+
+export interface RollbackProgress {
+  v: number;
+  id: string;
+  backupId: string;
+  startedAt: string;
+  startedBy: string;
+  migration: 'complete' | 'partial';
+  rollbackUntil: string;
+  phase: Phase;
+  /** Chunked phases (check_backup, copy_range, prove): next row, last row, running digest. */
+  cursor: { nextRow: number; lastRow: number; acc: string } | null;
+  /** What changed since the backup; complete once count.nextRow > count.lastRow. */
+  count: ChangeCount | null;
+  /** v3 columns as found in the target sheet when counting started. */
+  v3Columns: V3Column[];
+  snapshotName: string;
+  snapshotId: string | null;
+  /** Set just before Spreadsheet.copy: a missing id after this means "look for it by name". */
+  snapshotRequested: boolean;
+  /** Sheet ids of this spreadsheet before the temporary copy was added (leftover detection). */
+  sheetIdsBefore: number[] | null;
+  tempSheetId: number | null;
+  tempSheetName: string;
+  removedColumns: string[];
+  proveAttempts: number;
+}
+
+export function readProgress(store: StateStore): RollbackProgress | null {
+  return store.readJson<RollbackProgress>(
+    KEYS.rollback,
+    (v) => typeof v.id === 'string' && typeof v.backupId === 'string' && (PHASES as readonly string[]).includes(v.phase as string),
+  );
+}
+
+export function writeProgress(store: StateStore, p: RollbackProgress): void {
+  store.writeJson(KEYS.rollback, p);
+}
+
+export function clearProgress(store: StateStore): void {
+  store.remove(KEYS.rollback);
+}
+
+export function nextPhase(phase: Phase): Phase | null {
+  const i = PHASES.indexOf(phase);
+  return i + 1 < PHASES.length ? PHASES[i + 1] : null;
+}

@@ -1,0 +1,96 @@
+// The Status the sidebar renders, built from what one execution already read (header row,
+// state records, lease, access), so returning it after a unit costs no extra calls.
+import { MigrationConfig } from './config';
+import { Access } from './access';
+import { displayOwner, isLeaseLive } from './lease';
+import { HeaderAnalysis } from './preflight';
+import { BackupRecord, HistoryEntry, Lease, RunState } from './state';
+import { STEPS } from './steps';
+import { StepInfo, Status } from './types';
+
+export interface StatusInput {
+  config: MigrationConfig;
+  now: number;
+  /** null when the target sheet does not exist. */
+  layout: HeaderAnalysis | null;
+  run: RunState | null;
+  backup: BackupRecord | null;
+  history: HistoryEntry[];
+  lease: Lease | null;
+  /** Lease owner string of the caller: their own lease is not "someone else running". */
+  viewer: string | null;
+  access: Access | null;
+  problem: string | null;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The newest history entry, when it is a completed migration. */
+export function lastMigrationOf(history: HistoryEntry[]): HistoryEntry | null {
+  const last = history[history.length - 1];
+  return last && last.kind === 'migration' ? last : null;
+}
+
+export function isMigrated(layout: HeaderAnalysis | null, history: HistoryEntry[], config: MigrationConfig): boolean {
+  return (
+    !!layout &&
+    layout.v3Missing.length === 0 &&
+    layout.v3Present.length === config.newColumns.length &&
+    !layout.problems.some((p) => p.code === 'lookalike' || p.code === 'v3-inside') &&
+    lastMigrationOf(history) !== null
+  );
+}
+
+export function rollbackAvailableUntil(i: Pick<StatusInput, 'config' | 'now' | 'run' | 'backup' | 'history'>): string | null {
+  if (!i.backup) return null;
+  const last = lastMigrationOf(i.history);
+  let until: number | null = null;
+  if (i.run) until = Date.parse(i.backup.createdAt) + i.config.rollbackWindowDays * DAY_MS;
+  else if (last && last.rollbackUntil) until = Date.parse(last.rollbackUntil);
+  return until !== null && until > i.now ? new Date(until).toISOString() : null;
+}
+
+export function buildStatus(i: StatusInput): Status {
+  const { config, layout, run, history } = i;
+  const migrated = isMigrated(layout, history, config) && !run;
+  const last = lastMigrationOf(history);
+  const steps: StepInfo[] = config.steps.map((id) => {
+    const info: StepInfo = { id, title: STEPS[id].title, state: 'pending' };
+    const cp = run ? run.steps[id] : undefined;
+    if (cp) {
+      info.state = cp.state;
+      if (cp.detail) info.detail = cp.detail;
+      if (cp.completedAt) info.completedAt = cp.completedAt;
+      if (typeof cp.rowsDone === 'number') info.rowsDone = cp.rowsDone;
+      if (typeof cp.rowsTotal === 'number') info.rowsTotal = cp.rowsTotal;
+    } else if (!run && migrated && last) {
+      info.state = 'done';
+      info.completedAt = last.at;
+      info.detail = `Done: the migration was completed ${last.at} by ${last.by}.`;
+    }
+    return info;
+  });
+  const done = steps.filter((s) => s.state === 'done' || s.state === 'skipped').length;
+  const lease = i.lease;
+  const running =
+    lease && isLeaseLive(lease, i.now) && lease.owner !== i.viewer ? { by: displayOwner(lease.owner), since: lease.since } : null;
+  const status: Status = {
+    sheetName: config.targetSheet,
+    columnCount: layout ? layout.headers.length : 0,
+    migrated,
+    steps,
+    progress: { done, total: steps.length },
+    backup: i.backup ? { id: i.backup.id, name: i.backup.name, url: i.backup.url, createdAt: i.backup.createdAt } : null,
+    rollbackAvailableUntil: rollbackAvailableUntil(i),
+    running,
+    v3ColumnsPresent: layout ? layout.v3Present.slice() : [],
+    problem: i.problem,
+    failure: run && run.failure ? run.failure : null,
+  };
+  if (i.access) {
+    status.canAct = i.access.canAct;
+    status.actor = i.access.actor;
+    status.whoCanAct = i.access.whoCanAct;
+  }
+  return status;
+}

@@ -1,0 +1,144 @@
+// Step 4: every data row gets its initial v3 value (version = 0), chunk by chunk: per chunk
+// one read of the column, then the write, never a read after the write. Only empty cells
+// are written; a value already there is counted and reported, never overwritten. The cursor
+// in the checkpoint makes the step resume at the next chunk.
+import { CellValue } from '../gas';
+import { columnLetter } from '../preflight';
+import { ChunkCursor } from '../state';
+import { Step, StepContext, num, plural, rowSpan } from './types';
+import { NewColumn } from '../config';
+
+/** The v3 columns that get a value on every row (those whose initial value is not blank). */
+export function initialisedColumns(columns: NewColumn[]): NewColumn[] {
+  return columns.filter((c) => c.initialValue !== '');
+}
+
+/** Runs of consecutive indexes (0-based) where `pick` holds: [start, length][]. */
+function runsOf(values: CellValue[][], pick: (v: CellValue) => boolean): Array<[number, number]> {
+  const runs: Array<[number, number]> = [];
+  let start = -1;
+  for (let i = 0; i <= values.length; i++) {
+    const hit = i < values.length && pick(values[i][0]);
+    if (hit && start < 0) start = i;
+    if (!hit && start >= 0) {
+      runs.push([start, i - start]);
+      start = -1;
+    }
+  }
+  return runs;
+}
+
+function counters(c: ChunkCursor | undefined): Record<string, number> {
+  return { written: 0, alreadySet: 0, kept: 0, ...(c && c.counters ? c.counters : {}) };
+}
+
+function describe(ctx: StepContext, cols: NewColumn[], first: number, lastRow: number, k: Record<string, number>): string {
+  const what = cols.map((c) => `${c.name} = ${JSON.stringify(c.initialValue)}`).join(', ');
+  const rows = lastRow - first + 1;
+  let s = rows > 0 ? `${what} on ${plural(k.written + k.alreadySet, 'row')} (${rowSpan(first, lastRow)})` : `No data rows below the header; nothing to set`;
+  if (k.alreadySet > 0 && rows > 0) s += `, ${num(k.alreadySet)} of them already set`;
+  s += '.';
+  if (k.kept > 0) s += ` ${plural(k.kept, 'row')} already held another value, left as ${k.kept === 1 ? 'it was' : 'they were'}.`;
+  return s;
+}
+
+export const initializeVersions: Step = {
+  id: 'initialize_versions',
+  title: 'Set version = 0 on every row',
+
+  plan(p) {
+    if (p.checkpoint && p.checkpoint.state === 'done') {
+      return { id: 'initialize_versions', title: this.title, changes: [`Already done: ${p.checkpoint.detail || 'values set'}.`] };
+    }
+    const cols = initialisedColumns(p.config.newColumns);
+    const first = p.config.headerRow + 1;
+    const rows = Math.max(0, p.lastRow - first + 1);
+    const start = p.layout.columnCountBefore + 1;
+    const position = (name: string) => {
+      const present = p.layout.v3Present.indexOf(name);
+      if (present >= 0) return start + present;
+      return p.layout.headers.length + 1 + p.layout.v3Missing.indexOf(name);
+    };
+    const changes = cols.map(
+      (c) =>
+        `Set ${c.name} (column ${columnLetter(position(c.name))}) = ${JSON.stringify(c.initialValue)} on ${plural(rows, 'row')}` +
+        (rows ? ` (${rowSpan(first, p.lastRow)}), only where the cell is empty (a value already there is kept and reported), in ${plural(Math.ceil(rows / p.chunkRows), 'chunk')} of up to ${num(p.chunkRows)} rows.` : '.'),
+    );
+    const cursor = p.checkpoint && p.checkpoint.cursor;
+    if (cursor) changes.push(`Resume at row ${num(cursor.nextRow)}.`);
+    return { id: 'initialize_versions', title: this.title, changes };
+  },
+
+  changed(cp) {
+    const k = counters(cp.cursor);
+    const written = cp.state === 'done' && cp.data && typeof cp.data.written === 'number' ? cp.data.written : k.written;
+    return written > 0 ? `the new version values were written on ${plural(written, 'row')}` : null;
+  },
+
+  run(ctx, cp) {
+    const cols = initialisedColumns(ctx.config.newColumns);
+    const first = ctx.config.headerRow + 1;
+    const positions = cols.map((c) => ctx.layout.headers.lastIndexOf(c.name) + 1);
+    const missing = cols.filter((c, i) => positions[i] <= ctx.layout.columnCountBefore);
+    if (missing.length) {
+      return { state: 'failed', detail: `the column${missing.length > 1 ? 's' : ''} ${missing.map((c) => c.name).join(', ')} ${missing.length > 1 ? 'are' : 'is'} not among the v3 columns at the end of the sheet` };
+    }
+    let cursor: ChunkCursor = cp.cursor || { nextRow: first, lastRow: ctx.sheet.getLastRow(), counters: counters(undefined) };
+    const k = counters(cursor);
+
+    if (cursor.nextRow <= cursor.lastRow) {
+      const row = cursor.nextRow;
+      const n = Math.min(ctx.chunkRows, cursor.lastRow - row + 1);
+      // All reads first, then the writes.
+      const blocks = positions.map((c) => ctx.sheet.getRange(row, c, n, 1).getValues());
+      // Counted per row: a row is initialised when every initialised column holds its value.
+      for (let r = 0; r < n; r++) {
+        let anyEmpty = false;
+        let anyOther = false;
+        blocks.forEach((values, i) => {
+          const v = values[r][0];
+          if (v === '') anyEmpty = true;
+          else if (v !== cols[i].initialValue) anyOther = true;
+        });
+        if (anyOther) k.kept++;
+        else if (anyEmpty) k.written++;
+        else k.alreadySet++;
+      }
+      blocks.forEach((values, i) => {
+        const init = cols[i].initialValue;
+        // One setValues for the chunk when it is all empty (the normal case); separate runs
+        // only around values that must stay as they are.
+        runsOf(values, (v) => v === '').forEach(([start, len]) => {
+          const out: Array<Array<string | number>> = new Array(len);
+          for (let j = 0; j < len; j++) out[j] = [init];
+          ctx.sheet.getRange(row + start, positions[i], len, 1).setValues(out);
+        });
+      });
+      cursor = { nextRow: row + n, lastRow: cursor.lastRow, counters: k };
+    }
+
+    if (cursor.nextRow > cursor.lastRow) {
+      // Rows appended while the step ran get their value too.
+      const lastNow = ctx.sheet.getLastRow();
+      if (lastNow > cursor.lastRow) cursor = { ...cursor, lastRow: lastNow };
+    }
+    const rowsTotal = Math.max(0, cursor.lastRow - first + 1);
+    const rowsDone = Math.max(0, cursor.nextRow - first);
+    if (cursor.nextRow <= cursor.lastRow) {
+      return {
+        state: 'running',
+        detail: `${cols.map((c) => c.name).join(', ')}: ${num(rowsDone)} of ${num(rowsTotal)} rows done.`,
+        cursor,
+        rowsDone,
+        rowsTotal,
+      };
+    }
+    return {
+      state: 'done',
+      detail: describe(ctx, cols, first, cursor.lastRow, k),
+      data: { rowsInitialized: k.written + k.alreadySet, written: k.written, alreadySet: k.alreadySet, kept: k.kept, lastRow: cursor.lastRow },
+      rowsDone: rowsTotal,
+      rowsTotal,
+    };
+  },
+};

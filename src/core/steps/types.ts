@@ -1,0 +1,80 @@
+// The shape every migration step has. A step does one bounded unit of work per call (a
+// whole short step, or one chunk of a long one) and says where it stopped; the coordinator
+// saves that as the step's checkpoint before anything else happens, so a step never holds
+// progress that is not on disk.
+import { MigrationConfig } from '../config';
+import { Env, SheetLike, SpreadsheetLike } from '../gas';
+import { MigrationLog } from '../log';
+import { HeaderAnalysis } from '../preflight';
+import { BackupRecord, ChunkCursor, HistoryEntry, RunState, StateStore, StepCheckpoint } from '../state';
+import { PlannedStep, StepId } from '../types';
+
+export type CheckpointData = Record<string, string | number | boolean | null>;
+
+/** What one unit of a step sees. The header row was read once for the whole unit. */
+export interface StepContext {
+  env: Env;
+  config: MigrationConfig;
+  store: StateStore;
+  log: MigrationLog;
+  ss: SpreadsheetLike;
+  sheet: SheetLike;
+  layout: HeaderAnalysis;
+  run: RunState;
+  backup: BackupRecord | null;
+  history: HistoryEntry[];
+  /** Rows per chunk, fixed for the run. */
+  chunkRows: number;
+}
+
+export interface StepOutcome {
+  /** done: the step is finished; running: call again to continue from `cursor`; failed: stop. */
+  state: 'done' | 'running' | 'failed';
+  detail: string;
+  /** Where to resume; absent = start the step afresh next time. */
+  cursor?: ChunkCursor;
+  data?: CheckpointData;
+  rowsDone?: number;
+  rowsTotal?: number;
+  /** The header row after this unit, when the step changed it. */
+  headers?: string[];
+  /** A backup this unit recorded (already written to the store). */
+  backup?: BackupRecord;
+}
+
+/** What a plan (dry run) is worked out from: pre-flight facts, no write of any kind. */
+export interface PlanContext {
+  config: MigrationConfig;
+  spreadsheetName: string;
+  layout: HeaderAnalysis;
+  lastRow: number;
+  maxColumns: number;
+  growColumns: number;
+  backup: BackupRecord | null;
+  backupName: string;
+  chunkRows: number;
+  /** The step's checkpoint when a run is under way. */
+  checkpoint: StepCheckpoint | null;
+}
+
+export interface Step {
+  id: StepId;
+  title: string;
+  plan(p: PlanContext): PlannedStep;
+  run(ctx: StepContext, checkpoint: StepCheckpoint): StepOutcome;
+  /** What this step has already changed, in words, for a failure message; null when nothing. */
+  changed(checkpoint: StepCheckpoint): string | null;
+}
+
+export function num(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+export function plural(n: number, word: string): string {
+  return `${num(n)} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** "rows 2–2,501" */
+export function rowSpan(first: number, last: number): string {
+  return first === last ? `row ${num(first)}` : `rows ${num(first)}–${num(last)}`;
+}

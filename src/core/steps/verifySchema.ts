@@ -1,0 +1,70 @@
+// Step 3: the schema is v3.0: column count = count before + added (and the configured count
+// when set), the v3 names exactly once at the end, and the column map, rebuilt from this
+// header row, finds each of them there.
+import { columnMapFor, invalidateColumnMap } from '../columnMap';
+import { columnLetter } from '../preflight';
+import { Step } from './types';
+
+export const verifySchema: Step = {
+  id: 'verify_schema',
+  title: 'Check the v3 schema',
+
+  plan(p) {
+    if (p.checkpoint && p.checkpoint.state === 'done') {
+      return { id: 'verify_schema', title: this.title, changes: [`Already done: ${p.checkpoint.detail || 'schema checked'}.`] };
+    }
+    const before = p.layout.columnCountBefore;
+    const n = p.config.newColumns.length;
+    const first = before + 1;
+    return {
+      id: 'verify_schema',
+      title: this.title,
+      changes: [
+        `Check (read only) that "${p.config.targetSheet}" has ${before} + ${n} = ${before + n} columns, ` +
+          `with ${p.config.newColumns.map((c, i) => `${c.name} at ${columnLetter(first + i)}`).join(', ')} exactly once each, and that the column map finds them.`,
+      ],
+    };
+  },
+
+  changed() {
+    return null;
+  },
+
+  run(ctx) {
+    const L = ctx.layout;
+    const names = ctx.config.newColumns.map((c) => c.name);
+    const before = ctx.run.columnCountBefore === null ? L.columnCountBefore : ctx.run.columnCountBefore;
+    const expected = before + names.length;
+    const failures: string[] = [];
+    if (L.headers.length !== expected) {
+      failures.push(`the sheet has ${L.headers.length} columns, expected ${before} + ${names.length} = ${expected}`);
+    }
+    if (ctx.config.expectedColumnCountBefore !== null && expected !== ctx.config.expectedColumnCountBefore + names.length) {
+      failures.push(`the plan expects ${ctx.config.expectedColumnCountBefore + names.length} columns after the migration`);
+    }
+    if (L.v3Missing.length) failures.push(`missing at the end: ${L.v3Missing.join(', ')}`);
+    if (L.columnCountBefore !== before) {
+      failures.push(`the v3 columns start after column ${columnLetter(L.columnCountBefore)}, not after ${columnLetter(before)} as when the migration started`);
+    }
+    L.problems.forEach((pr) => failures.push(pr.message.replace(/\.$/, '')));
+
+    // Rebuild the map from this header row (dropping the cached one) and look each name up.
+    invalidateColumnMap(ctx.env.documentCache());
+    const map = columnMapFor(L.headers, ctx.env.documentCache(), ctx.env.sha256Hex);
+    names.forEach((name) => {
+      const positions = map.positionsOf(name);
+      if (positions.length !== 1) failures.push(`the column map finds "${name}" ${positions.length} times`);
+      else if (positions[0] <= before || L.headers[positions[0] - 1] !== name) {
+        failures.push(`the column map finds "${name}" at ${columnLetter(positions[0])}, not among the last ${names.length} columns`);
+      }
+    });
+
+    if (failures.length) {
+      return { state: 'failed', detail: `the v3 schema is not in place: ${failures.join('; ')}` };
+    }
+    return {
+      state: 'done',
+      detail: `${expected} columns = ${before} + ${names.length}; ${names.map((n) => `${n} at ${columnLetter(map.indexOf(n))}`).join(', ')}; the column map recognises them.`,
+    };
+  },
+};

@@ -1,0 +1,267 @@
+// The whole sidebar flow in a real browser (Debian's Chromium), against the local playground:
+// the built dist/Sidebar.html talking through the google.script.run stand-in to the built
+// dist/Code.js running in the emulator.
+import * as fs from 'fs';
+import type { Page, FrameLocator, Frame } from 'playwright-core';
+import { startPlayground, Playground, HOSTILE_TEXT } from '../../playground/server';
+import { launchChromium, BrowserSession } from '../../playground/browser';
+import { describeBrowser } from './browserGate';
+
+jest.setTimeout(120000);
+
+interface Problems {
+  errors: string[];
+}
+
+/** Every console error and uncaught exception, in the host page and in the sidebar frame. */
+function watchProblems(page: Page): Problems {
+  const p: Problems = { errors: [] };
+  page.on('console', (m) => {
+    if (m.type() === 'error') p.errors.push(`console.error: ${m.text()} (${m.location().url})`);
+  });
+  page.on('pageerror', (e) => p.errors.push(`pageerror: ${e.message}`));
+  page.on('crash', () => p.errors.push('page crashed'));
+  return p;
+}
+
+async function getJson<T = any>(pg: Playground, pathAndQuery: string): Promise<T> {
+  const res = await fetch(new URL(pathAndQuery, pg.url));
+  expect(res.status).toBe(200);
+  return (await res.json()) as T;
+}
+
+async function openPlayground(session: BrowserSession, pg: Playground): Promise<{ page: Page; sb: FrameLocator; frame: () => Frame; problems: Problems }> {
+  const page = await session.context.newPage();
+  const problems = watchProblems(page);
+  await page.goto(pg.url);
+  const sb = page.frameLocator('#sidebar-frame');
+  await sb.locator('#app[aria-busy="false"]').waitFor();
+  await page.locator('[data-testid="grid-columns"]').waitFor();
+  const frame = () => {
+    const f = page.frames().find((x) => /\/sidebar/.test(x.url()));
+    if (!f) throw new Error('the sidebar frame is not loaded');
+    return f;
+  };
+  return { page, sb, frame, problems };
+}
+
+async function gridColumns(page: Page, n: number): Promise<void> {
+  await page.waitForFunction(
+    (want) => document.querySelector('[data-testid="grid-columns"]')?.textContent === String(want),
+    n,
+    { timeout: 20000 },
+  );
+}
+
+describeBrowser('playground in Chromium: dry run, run all, verify, roll back', () => {
+  let pg: Playground;
+  let session: BrowserSession;
+  let page: Page;
+  let sb: FrameLocator;
+  let frame: () => Frame;
+  let problems: Problems;
+
+  beforeAll(async () => {
+    pg = await startPlayground({ port: 0, rows: 2500, columns: 65 });
+    session = await launchChromium();
+    ({ page, sb, frame, problems } = await openPlayground(session, pg));
+  });
+
+  afterAll(async () => {
+    if (session) await session.close();
+    if (pg) await pg.close();
+  });
+
+  test('the sidebar opens on the fresh v2.1 sheet', async () => {
+    await expect(sb.locator('#sheet-name').textContent()).resolves.toBe('Operaciones');
+    await expect(sb.locator('[data-testid="column-count"]').textContent()).resolves.toBe('65');
+    await expect(sb.locator('[data-testid="progress-label"]').getAttribute('data-done')).resolves.toBe('0');
+    expect(await sb.locator('.step').count()).toBe(5);
+    // Nothing to verify or roll back yet, and the page says why.
+    expect(await sb.locator('#btn-rollback').isDisabled()).toBe(true);
+    await expect(sb.locator('#reasons').textContent()).resolves.toMatch(/Roll back…: No backup exists yet/);
+    expect(await sb.locator('#btn-runAll').isEnabled()).toBe(true);
+  });
+
+  test('dry run shows the plan and changes nothing', async () => {
+    const stateBefore = await getJson(pg, '/api/state');
+    const gridBefore = await getJson(pg, '/api/grid?offset=0&limit=100');
+    await sb.locator('#btn-dryRun').click();
+    const plan = sb.locator('[data-testid="plan"]');
+    await plan.waitFor();
+    expect(await plan.locator('.plan > li').count()).toBe(5);
+    const text = await plan.textContent();
+    expect(text).toMatch(/Ocupado_Por/);
+    expect(text).toMatch(/version/);
+    const stateAfter = await getJson(pg, '/api/state');
+    const gridAfter = await getJson(pg, '/api/grid?offset=0&limit=100');
+    expect(stateAfter.properties).toEqual(stateBefore.properties);
+    expect(stateAfter.files).toEqual(stateBefore.files);
+    expect({ ...gridAfter, clock: null }).toEqual({ ...gridBefore, clock: null });
+    await expect(page.locator('[data-testid="grid-columns"]').textContent()).resolves.toBe('65');
+  });
+
+  test('Run all remaining: live progress up to 5 of 5, and the grid shows 68 columns with version = 0', async () => {
+    // Record every progress line the sidebar shows while it drives the migration.
+    await frame().evaluate(() => {
+      const w = window as unknown as { __seen: string[] };
+      w.__seen = [];
+      new MutationObserver(() => {
+        const label = document.querySelector('[data-testid="progress-label"]');
+        const rows = document.querySelector('[data-testid="rows-label"]');
+        w.__seen.push(`${label ? label.textContent : ''} | ${rows ? rows.textContent : ''}`);
+      }).observe(document.getElementById('progress') as HTMLElement, { childList: true, subtree: true });
+    });
+    await sb.locator('#btn-runAll').click();
+    const label = sb.locator('[data-testid="progress-label"][data-done="5"]');
+    await label.waitFor({ timeout: 90000 });
+    await expect(label.textContent()).resolves.toBe('5 of 5 steps done');
+    await sb.locator('[data-testid="report"]').waitFor();
+    await expect(sb.locator('#badge').textContent()).resolves.toBe('Migrated to v3.0');
+
+    const seen: string[] = await frame().evaluate(() => (window as unknown as { __seen: string[] }).__seen);
+    expect(seen.some((s) => /^Step 4 of 5/.test(s))).toBe(true);
+    expect(seen.some((s) => /[\d,]+ of 2,500 rows/.test(s))).toBe(true);
+
+    await gridColumns(page, 68);
+    const header = await page.locator('[data-testid="grid-header"] .cell').allTextContents();
+    expect(header.slice(-3)).toEqual(['Ocupado_Por', 'Fecha_Ocupacion', 'version']);
+    const firstRow = await page.locator('.grid-body .row').first().locator('.cell').allTextContents();
+    expect(firstRow[firstRow.length - 1]).toBe('0');
+    // The backup is linked, with its deadline.
+    await expect(sb.locator('[data-testid="backup-link"]').textContent()).resolves.toMatch(/_v2\.1_backup_/);
+    await expect(sb.locator('[data-testid="rollback-deadline"]').textContent()).resolves.toMatch(/^Roll back possible until /);
+    expect(await sb.locator('#btn-runAll').isDisabled()).toBe(true);
+  });
+
+  test('Verify shows every check passing, and the report downloads as JSON', async () => {
+    await sb.locator('#btn-verify').click();
+    const panel = sb.locator('[data-testid="verification"]');
+    await panel.waitFor();
+    await expect(panel.locator('[data-testid="verify-summary"]').textContent()).resolves.toMatch(/^All \d+ checks passed\.$/);
+    const oks = await panel.locator('.check').evaluateAll((items) => items.map((i) => i.getAttribute('data-ok')));
+    expect(oks.length).toBeGreaterThan(0);
+    expect(oks.every((x) => x === 'true')).toBe(true);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      panel.locator('[data-testid="verification-download"]').click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^sheet-migrator-verification-\d{8}-\d{6}\.json$/);
+    const report = JSON.parse(fs.readFileSync((await download.path()) as string, 'utf8'));
+    expect(report.ok).toBe(true);
+    expect(report.checks.length).toBe(oks.length);
+  });
+
+  test('Roll back asks first, says what is discarded and kept, then restores 65 columns', async () => {
+    const filesBefore = (await getJson(pg, '/api/state')).files.length;
+    await sb.locator('#btn-rollback').click();
+    const confirm = sb.locator('[data-testid="confirm-rollback"]');
+    await confirm.waitFor();
+    const text = await confirm.textContent();
+    expect(text).toMatch(/Discarded:/);
+    expect(text).toMatch(/snapshot copy of the whole file/);
+    // Cancel really cancels.
+    await confirm.locator('#confirm-no').click();
+    expect(await sb.locator('[data-testid="confirm-rollback"]').count()).toBe(0);
+    expect((await getJson(pg, '/api/state')).files.length).toBe(filesBefore);
+
+    await sb.locator('#btn-rollback').click();
+    await sb.locator('[data-testid="confirm-rollback"] #confirm-yes').click();
+    const result = sb.locator('[data-testid="rollback-result"]');
+    await result.waitFor({ timeout: 90000 });
+    await expect(result.locator('[data-testid="rollback-summary"]').getAttribute('class')).resolves.toMatch(/\bok\b/);
+    await gridColumns(page, 65);
+    const header = await page.locator('[data-testid="grid-header"] .cell').allTextContents();
+    expect(header).not.toContain('version');
+    const state = await getJson(pg, '/api/state');
+    expect(state.files.length).toBe(filesBefore + 1);
+    expect(state.files.some((f: { name: string }) => /snapshot/i.test(f.name))).toBe(true);
+    await expect(sb.locator('[data-testid="column-count"]').textContent()).resolves.toBe('65');
+    await expect(sb.locator('#badge').textContent()).resolves.not.toBe('Migrated to v3.0');
+  });
+
+  test('the log lists entries, newest first, and filters by level', async () => {
+    await sb.locator('#btn-log-refresh').click();
+    await sb.locator('.log-entry').first().waitFor();
+    const all = await sb.locator('.log-entry').count();
+    expect(all).toBeGreaterThan(0);
+    const times = await sb.locator('.log-entry time').evaluateAll((ts) => ts.map((t) => t.getAttribute('datetime') || ''));
+    expect([...times].sort().reverse()).toEqual(times);
+    await sb.locator('#log-level').selectOption('ERROR');
+    const levels = await sb.locator('.log-entry .level').allTextContents();
+    expect(levels.every((l) => l === 'ERROR')).toBe(true);
+  });
+
+  test('no console errors or uncaught exceptions on the page', () => {
+    expect(problems.errors).toEqual([]);
+  });
+});
+
+describeBrowser('playground in Chromium: hostile sheet text stays text', () => {
+  let pg: Playground;
+  let session: BrowserSession;
+  let page: Page;
+  let sb: FrameLocator;
+  let frame: () => Frame;
+  let problems: Problems;
+
+  beforeAll(async () => {
+    pg = await startPlayground({ port: 0, rows: 300, hostile: true });
+    session = await launchChromium();
+    ({ page, sb, frame, problems } = await openPlayground(session, pg));
+  });
+
+  afterAll(async () => {
+    if (session) await session.close();
+    if (pg) await pg.close();
+  });
+
+  const xss = async () => ({
+    page: await page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss),
+    sidebar: await frame().evaluate(() => (window as unknown as { __xss?: unknown }).__xss),
+  });
+
+  test('a header, a cell and the file name holding markup render as text in the grid', async () => {
+    const header = await page.locator('[data-testid="grid-header"] .cell').allTextContents();
+    expect(header[header.length - 1]).toBe(HOSTILE_TEXT);
+    await expect(page.locator('#doc-name').textContent()).resolves.toContain(HOSTILE_TEXT);
+    expect(await page.locator('#grid img, .topbar img').count()).toBe(0);
+    expect(await xss()).toEqual({ page: undefined, sidebar: undefined });
+  });
+
+  test('the sidebar shows them as text through dry run, the run, the backup name and the log', async () => {
+    await sb.locator('#btn-dryRun').click();
+    await sb.locator('[data-testid="plan"]').waitFor();
+    await expect(sb.locator('[data-testid="plan"]').textContent()).resolves.toContain(HOSTILE_TEXT);
+    await sb.locator('#btn-runAll').click();
+    await sb.locator('[data-testid="progress-label"][data-done="5"]').waitFor({ timeout: 60000 });
+    await expect(sb.locator('[data-testid="backup-link"]').textContent()).resolves.toContain(HOSTILE_TEXT);
+    await gridColumns(page, 68);
+    expect(await sb.locator('img').count()).toBe(0);
+    expect(await page.locator('img').count()).toBe(0);
+    expect(await xss()).toEqual({ page: undefined, sidebar: undefined });
+  });
+
+  test('the host menu runs Verify and Roll back through the real menu handlers', async () => {
+    await page.locator('#ext-button').click();
+    await page.locator('[role="menuitem"][data-fn="menuVerifyMigration"]').click();
+    await expect(page.locator('#dialog-title').textContent()).resolves.toBe('Verify migration');
+    await page.locator('#dialog-buttons button', { hasText: 'OK' }).click();
+
+    await page.locator('#ext-button').click();
+    await page.locator('[role="menuitem"][data-fn="menuRollbackMigration"]').click();
+    await expect(page.locator('#dialog-title').textContent()).resolves.toBe('Roll back to v2.1?');
+    await expect(page.locator('#dialog-body').textContent()).resolves.toContain(HOSTILE_TEXT);
+    // Dismissing the question changed nothing.
+    await gridColumns(page, 68);
+    await page.locator('#dialog-buttons button', { hasText: 'Yes' }).click();
+    await page.locator('#dialog-title', { hasText: 'Roll back to v2.1' }).waitFor();
+    await page.locator('#dialog-buttons button', { hasText: 'OK' }).click();
+    await gridColumns(page, 65);
+    expect(await xss()).toEqual({ page: undefined, sidebar: undefined });
+  });
+
+  test('no console errors or uncaught exceptions on the page', () => {
+    expect(problems.errors).toEqual([]);
+  });
+});

@@ -1,0 +1,14 @@
+// The core's Env over an emulator, for unit tests of core modules: the same adapter the
+// bundle uses (src/adapters/env.ts), with the clock read from the emulator's virtual clock.
+import type { Emulator } from '../../emulator';
+import { appsScriptEnv } from '../../src/adapters/env';
+import { Env } from '../../src/core/gas';
+
+export function emuEnv(emu: Emulator): Env {
+  return { ...appsScriptEnv(emu.globals()), now: () => emu.clock.now() };
+}
+
+/** Runs fn as one emulator execution with an Env. */
+export function inExecution<T>(emu: Emulator, fn: (env: Env) => T, opts: { user?: string } = {}): T {
+  return emu.runExecution(() => fn(emuEnv(emu)), opts);
+}
