@@ -8,6 +8,7 @@ import { COST_MODEL } from './costModel';
 import { EMU_ERRORS } from './errors';
 import { CallSpec } from './runtime';
 import { strictBase, strictObject } from './strict';
+import { getOrMake } from './util';
 
 export const CACHE_KEY_MAX = 250;
 export const CACHE_VALUE_MAX_BYTES = 100 * 1024;
@@ -26,14 +27,8 @@ export class CacheStores {
   readonly users = new Map<string, Store>();
   readonly documents = new Map<string, Store>();
   seq = 0;
-  user(email: string): Store { return getOrMake(this.users, email); }
-  document(id: string): Store { return getOrMake(this.documents, id); }
-}
-
-function getOrMake(m: Map<string, Store>, k: string): Store {
-  let v = m.get(k);
-  if (!v) { v = new Map(); m.set(k, v); }
-  return v;
+  user(email: string): Store { return getOrMake(this.users, email, () => new Map()); }
+  document(id: string): Store { return getOrMake(this.documents, id, () => new Map()); }
 }
 
 export class EmuCache extends strictBase('Cache') implements CacheLike {

@@ -15,7 +15,6 @@ export class EmuHtmlOutput extends strictBase('HtmlOutput') {
   private title = '';
   private width: number | undefined = undefined;
   private height: number | undefined = undefined;
-  private xFrame: EnumValue = XFrameOptionsMode.DEFAULT;
   private readonly metaTags: Array<{ name: string; content: string }> = [];
 
   constructor(private readonly ctx: EmuContext, private content: string) { super(); }
@@ -33,7 +32,7 @@ export class EmuHtmlOutput extends strictBase('HtmlOutput') {
   setWidth(width: number): EmuHtmlOutput { return this.call('setWidth', () => { this.width = Number(width); return this; }); }
   getHeight(): number | null { return this.call('getHeight', () => this.height ?? null); }
   setHeight(height: number): EmuHtmlOutput { return this.call('setHeight', () => { this.height = Number(height); return this; }); }
-  setXFrameOptionsMode(mode: EnumValue): EmuHtmlOutput { return this.call('setXFrameOptionsMode', () => { this.xFrame = mode; return this; }); }
+  setXFrameOptionsMode(_mode: EnumValue): EmuHtmlOutput { return this.call('setXFrameOptionsMode', () => this); }
   setSandboxMode(_mode: EnumValue): EmuHtmlOutput { return this.call('setSandboxMode', () => this); }
   addMetaTag(name: string, content: string): EmuHtmlOutput { return this.call('addMetaTag', () => { this.metaTags.push({ name, content }); return this; }); }
   setFaviconUrl(_iconUrl: string): EmuHtmlOutput { return this.call('setFaviconUrl', () => this); }

@@ -7,6 +7,7 @@ import { COST_MODEL } from './costModel';
 import { EMU_ERRORS } from './errors';
 import { CallSpec } from './runtime';
 import { strictBase, strictObject } from './strict';
+import { getOrMake } from './util';
 
 export const PROPERTY_LIMIT_BYTES = 9 * 1024;
 export const STORE_LIMIT_BYTES = 500 * 1024;
@@ -22,14 +23,8 @@ export class PropertyStores {
   readonly users = new Map<string, Map<string, string>>();
   readonly documents = new Map<string, Map<string, string>>();
 
-  user(email: string): Map<string, string> { return getOrMake(this.users, email); }
-  document(id: string): Map<string, string> { return getOrMake(this.documents, id); }
-}
-
-function getOrMake(m: Map<string, Map<string, string>>, k: string): Map<string, string> {
-  let v = m.get(k);
-  if (!v) { v = new Map(); m.set(k, v); }
-  return v;
+  user(email: string): Map<string, string> { return getOrMake(this.users, email, () => new Map()); }
+  document(id: string): Map<string, string> { return getOrMake(this.documents, id, () => new Map()); }
 }
 
 export class EmuProperties extends strictBase('Properties') implements PropertyStore {

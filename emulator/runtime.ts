@@ -5,6 +5,7 @@ import * as vm from 'vm';
 import { Clock } from './clock';
 import { COST_MODEL } from './costModel';
 import { EMU_ERRORS } from './errors';
+import { mulberry32 } from './util';
 
 export type AuthModeName = 'NONE' | 'LIMITED' | 'FULL';
 export type FaultService = 'Spreadsheets' | 'Drive' | 'Properties' | 'Cache';
@@ -67,7 +68,7 @@ export class Execution {
     try {
       return fn();
     } catch (e) {
-      if (this.error === undefined) this.error = e instanceof Error || isErrorLike(e) ? (e as Error).message : String(e);
+      if (this.error === undefined) this.error = isErrorLike(e) ? (e as Error).message : String(e);
       throw e;
     } finally {
       this.rt.current = previous;
@@ -86,6 +87,7 @@ export class Execution {
   kill(): void { this.killed = true; }
 }
 
+/** An Error of any realm (the bundle's errors are not `instanceof` ours). */
 function isErrorLike(e: unknown): boolean {
   return Object.prototype.toString.call(e) === '[object Error]';
 }
@@ -99,13 +101,13 @@ export class Runtime {
   private armed: ArmedFault[] = [];
   private readonly endHooks: Array<(e: Execution) => void> = [];
   /** Objects handed out by globals(); once contextified by vm, their realm's Error is used. */
-  private readonly globalObjects: object[] = [];
+  private readonly globalObjects: Array<{ g: object; exec: Execution | null }> = [];
   private readonly realmErrors = new WeakMap<object, ErrorConstructor>();
-  private seed: number;
+  readonly random: () => number;
 
   constructor(readonly defaultUser: string, startMs: number, seed = 0x5eed) {
     this.clock = new Clock(startMs);
-    this.seed = seed >>> 0;
+    this.random = mulberry32(seed);
     const stats: Stats = {
       calls: {}, mutatingCalls: 0, modelledMs: 0, executions: [],
       reset: () => { stats.calls = {}; stats.mutatingCalls = 0; stats.modelledMs = 0; stats.executions = []; },
@@ -197,7 +199,7 @@ export class Runtime {
   // --- realm-aware errors ---------------------------------------------------------------
   /** Each execution may load a fresh copy of the bundle; only the recent objects matter. */
   registerGlobals(g: object): void {
-    this.globalObjects.push(g);
+    this.globalObjects.push({ g, exec: this.current });
     if (this.globalObjects.length > 16) this.globalObjects.splice(0, this.globalObjects.length - 16);
   }
 
@@ -213,13 +215,15 @@ export class Runtime {
     return e;
   }
 
-  /** The most recent globals object that has become a vm context (the bundle's realm), if any. */
+  /**
+   * The bundle's realm: the most recent globals object that became a vm context, preferring one
+   * loaded by the running execution (two interleaved executions may each load the bundle).
+   */
   bundleContext(): vm.Context | undefined {
-    for (let i = this.globalObjects.length - 1; i >= 0; i--) {
-      const g = this.globalObjects[i];
-      if (vm.isContext(g)) return g;
-    }
-    return undefined;
+    const contexts = this.globalObjects.filter((x) => vm.isContext(x.g));
+    const mine = contexts.filter((x) => x.exec !== null && x.exec === this.current);
+    const pick = (mine.length ? mine : contexts).pop();
+    return pick?.g;
   }
 
   private realmError(): ErrorConstructor | undefined {
@@ -228,16 +232,6 @@ export class Runtime {
     let E = this.realmErrors.get(g);
     if (!E) { E = vm.runInContext('Error', g) as ErrorConstructor; this.realmErrors.set(g, E); }
     return E;
-  }
-
-  // --- determinism ----------------------------------------------------------------------
-  /** Seeded PRNG (mulberry32) for ids and UUIDs, so that runs are reproducible. */
-  random(): number {
-    this.seed = (this.seed + 0x6d2b79f5) >>> 0;
-    let t = this.seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
 }
 

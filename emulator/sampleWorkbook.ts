@@ -11,6 +11,7 @@ import { EmuSpreadsheet } from './spreadsheet/spreadsheet';
 import { SpreadsheetModel } from './spreadsheet/spreadsheetModel';
 import { Cell } from './spreadsheet/values';
 import { zonedToUtc } from './time';
+import { mulberry32 } from './util';
 
 export interface SampleWorkbookOptions {
   /** Data rows of Operaciones (the header is one more). Default 2500. */
@@ -30,17 +31,6 @@ export interface SampleWorkbookOptions {
 }
 
 export const SAMPLE_FIXTURE = fixture;
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const POOLS = {
   ubicacion: ['Taller Ñuñoa', 'Maipú', 'Concepción', 'Valparaíso', 'Peñalolén', 'Patio Quilicura', 'Antofagasta', 'Bodega Señoret'],
@@ -84,9 +74,9 @@ export function createSampleWorkbook(emu: Emulator, opts: SampleWorkbookOptions 
   const baseHeaders: string[] = opts.headers ?? fixture.columns;
   const columns = opts.columns ?? baseHeaders.length;
   const headers = columns <= baseHeaders.length ? baseHeaders.slice(0, columns) : [...baseHeaders, ...Array.from({ length: columns - baseHeaders.length }, (_, i) => `Extra_${i + 1}`)];
-  const rnd = prng(opts.seed ?? 1);
+  const rnd = mulberry32(opts.seed ?? 1);
   // Columns outside the fixture draw from their own stream, so adding them leaves the rest unchanged.
-  const extraRnd = prng((opts.seed ?? 1) ^ 0x9e3779b9);
+  const extraRnd = mulberry32((opts.seed ?? 1) ^ 0x9e3779b9);
   const pick = <T>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)];
   const days = dayTable(ctx.timeZone, 800);
 

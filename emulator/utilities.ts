@@ -4,7 +4,8 @@ import * as crypto from 'crypto';
 import { EmuContext } from './context';
 import { isDate } from './clock';
 import { COST_MODEL } from './costModel';
-import { notEmulated } from './errors';
+import { EMU_ERRORS, notEmulated } from './errors';
+import { typeName } from './spreadsheet/values';
 import { EnumValue, enumKey, makeEnum, strictBase, strictObject } from './strict';
 import { formatJavaDate, javaTimeZone, parseJavaDate } from './time';
 
@@ -95,7 +96,7 @@ export function makeUtilities(ctx: EmuContext) {
     computeHmacSha256Signature: (value: unknown, key: unknown, charset?: unknown) => call('computeHmacSha256Signature', COST_MODEL.digestBaseMs, () =>
       toSignedBytes(crypto.createHmac('sha256', encode(key, charset)).update(encode(value, charset)).digest())),
     formatDate: (date: Date, timeZone: string, format: string) => call('formatDate', COST_MODEL.utilityMs, () => {
-      if (!isDate(date)) throw rt.error(`The parameters (${typeof date},String,String) don't match the method signature for Utilities.formatDate.`);
+      if (!isDate(date)) throw rt.error(EMU_ERRORS.signatureMismatch([date, timeZone, format].map(typeName).join(','), 'Utilities.formatDate'));
       return formatJavaDate(Date.prototype.getTime.call(date), javaTimeZone(String(timeZone)), String(format));
     }),
     parseDate: (date: string, timeZone: string, format: string) => call('parseDate', COST_MODEL.utilityMs, () => {

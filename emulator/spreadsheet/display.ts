@@ -1,16 +1,16 @@
 // getDisplayValues: the text Sheets shows for a cell, for the common number and date formats.
 import { formatJavaDate } from '../time';
-import { Cell, SheetLocale } from './values';
+import { Cell, isMonthFirst, SheetLocale, usesDecimalComma } from './values';
 
 export const GENERAL = 'General';
 
 /** The format Sheets gives a cell when a script writes a Date into an unformatted cell. */
 export function defaultDateFormat(locale: string): string {
-  return /^en[-_]US$/i.test(locale) || /^en$/i.test(locale) ? 'M/d/yyyy H:mm:ss' : 'd/M/yyyy H:mm:ss';
+  return isMonthFirst(locale) ? 'M/d/yyyy H:mm:ss' : 'd/M/yyyy H:mm:ss';
 }
 
 function decimalSeparators(locale: string): { dec: string; group: string } {
-  return /^(es|pt|fr|de|it|nl|ru|tr|pl|id|da|sv|nb|fi|cs)/i.test(locale) ? { dec: ',', group: '.' } : { dec: '.', group: ',' };
+  return usesDecimalComma(locale) ? { dec: ',', group: '.' } : { dec: '.', group: ',' };
 }
 
 /** True for a Sheets number format that formats dates/times rather than numbers. */

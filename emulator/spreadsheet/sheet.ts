@@ -241,13 +241,13 @@ export class EmuSheet extends strictBase('Sheet') implements SheetLike {
     return this.call('clear', cellCost(COST_MODEL.writeBaseMs, COST_MODEL.clearPerCellMs, this.model.cellCount()), true, () => {
       const contentsOnly = !!options?.contentsOnly;
       const formatOnly = !!options?.formatOnly;
-      return this.clearAll('clear', !formatOnly || contentsOnly, !contentsOnly || formatOnly);
+      return this.clearAll(!formatOnly || contentsOnly, !contentsOnly || formatOnly);
     });
   }
-  clearContents(): EmuSheet { return this.call('clearContents', cellCost(COST_MODEL.writeBaseMs, COST_MODEL.clearPerCellMs, this.model.cellCount()), true, () => this.clearAll('clearContents', true, false)); }
-  clearFormats(): EmuSheet { return this.call('clearFormats', cellCost(COST_MODEL.writeBaseMs, COST_MODEL.clearPerCellMs, this.model.cellCount()), true, () => this.clearAll('clearFormats', false, true)); }
+  clearContents(): EmuSheet { return this.call('clearContents', cellCost(COST_MODEL.writeBaseMs, COST_MODEL.clearPerCellMs, this.model.cellCount()), true, () => this.clearAll(true, false)); }
+  clearFormats(): EmuSheet { return this.call('clearFormats', cellCost(COST_MODEL.writeBaseMs, COST_MODEL.clearPerCellMs, this.model.cellCount()), true, () => this.clearAll(false, true)); }
 
-  private clearAll(_method: string, contents: boolean, formats: boolean): EmuSheet {
+  private clearAll(contents: boolean, formats: boolean): EmuSheet {
     const box = { row: 1, col: 1, numRows: this.model.maxRows, numCols: this.model.maxCols };
     assertEditable(this.env, this.model, box);
     this.model.clearBox(box, { contents, formats });

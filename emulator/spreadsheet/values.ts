@@ -27,8 +27,14 @@ export function readCell(v: Cell | undefined): Cell {
   return typeof v === 'object' ? copyDate(v) : v;
 }
 
-function decimalComma(locale: string): boolean {
+/** Locales that write 12,5 for twelve and a half (and 1.000 for a thousand). */
+export function usesDecimalComma(locale: string): boolean {
   return /^(es|pt|fr|de|it|nl|ru|tr|pl|id|da|sv|nb|fi|cs)/i.test(locale);
+}
+
+/** en_US writes dates month first; the other locales emulated here day first. */
+export function isMonthFirst(locale: string): boolean {
+  return /^en([-_]US)?$/i.test(locale);
 }
 
 /** Converts a script value to what the sheet stores. */
@@ -54,7 +60,7 @@ function parseTyped(s: string, where: SheetLocale): Stored {
   const t = s.trim();
   if (t === '') return s;
   if (/^[+-]?\d+$/.test(t)) return Number(t);
-  const comma = decimalComma(where.locale);
+  const comma = usesDecimalComma(where.locale);
   const dec = comma ? /^[+-]?(\d+,\d*|,\d+)([eE][+-]?\d+)?$/ : /^[+-]?(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?$/;
   if (dec.test(t)) return Number(comma ? t.replace(',', '.') : t);
   if (/^(true|false)$/i.test(t)) return t.toLowerCase() === 'true';
@@ -74,7 +80,7 @@ export function parseDateText(t: string, where: SheetLocale): number | null {
   } else {
     m = /^(\d{1,2})[-/](\d{1,2})[-/](\d{4})(?: (\d{1,2}:\d{2}(?::\d{2})?))?$/.exec(t);
     if (!m) return null;
-    const dayFirst = !/^en[-_]US$/i.test(where.locale) && !/^en$/i.test(where.locale);
+    const dayFirst = !isMonthFirst(where.locale);
     // en_US only accepts M/d/yyyy with slashes; day-first locales accept d/M/yyyy and d-M-yyyy.
     if (!dayFirst && t.includes('-')) return null;
     [d, mo] = dayFirst ? [Number(m[1]), Number(m[2])] : [Number(m[2]), Number(m[1])];

@@ -2,30 +2,13 @@
 // (menuVerifyMigration, menuRollbackMigration; see MENU_ITEMS in ui.ts). The menu handlers are
 // the only code here that touches a global (SpreadsheetApp.getUi): the core has no Ui.
 import { createContext } from './context';
-import { CorruptStateError } from '../core/state';
-import { VerificationReport } from '../core/types';
 import { verifyMigration as runVerify, VerifyReport } from '../core/verify';
 import { rollbackMigration as runRollback, RollbackResult } from '../core/rollback';
 
 /** Read-only: one check per line and an overall pass/fail. `seed` repeats a row sample. */
-export function verifyMigration(options?: { seed?: number }): VerificationReport {
-  const ctx = createContext();
+export function verifyMigration(options?: { seed?: number }): VerifyReport {
   const seed = options && typeof options.seed === 'number' && Number.isFinite(options.seed) ? options.seed : undefined;
-  try {
-    return runVerify(ctx, { seed });
-  } catch (e) {
-    if (!(e instanceof CorruptStateError)) throw e;
-    const report: VerifyReport = {
-      ok: false,
-      generatedAt: new Date(ctx.env.now()).toISOString(),
-      checks: [{ id: 'migration_state', ok: false, detail: e.message }],
-      message: e.message,
-      migration: 'none',
-      seed: null,
-      sampledRows: [],
-    };
-    return report;
-  }
+  return runVerify(createContext(), { seed });
 }
 
 /**
@@ -35,40 +18,12 @@ export function verifyMigration(options?: { seed?: number }): VerificationReport
  * `ok && complete === false` (each call resumes where the previous one stopped).
  */
 export function rollbackMigration(options?: { confirm?: boolean }): RollbackResult {
-  const ctx = createContext();
-  try {
-    return runRollback(ctx, { confirm: !!options && options.confirm === true });
-  } catch (e) {
-    if (!(e instanceof CorruptStateError)) throw e;
-    return {
-      ok: false,
-      message: e.message,
-      backupId: null,
-      snapshotId: null,
-      columnCount: 0,
-      complete: true,
-      canRollBack: false,
-      phase: null,
-      migration: 'none',
-      backupName: null,
-      backupUrl: null,
-      backupCreatedAt: null,
-      backupAge: null,
-      rollbackUntil: null,
-      snapshotName: null,
-      snapshotUrl: null,
-      snapshotWhere: '',
-      sheetName: ctx.config.targetSheet,
-      sheetId: null,
-      changedRowsSample: [],
-      plan: [],
-    };
-  }
+  return runRollback(createContext(), { confirm: !!options && options.confirm === true });
 }
 
 /** Menu "Verify migration": the report in a dialog, one line per check. */
 export function menuVerifyMigration(): void {
-  const report = verifyMigration() as VerifyReport;
+  const report = verifyMigration();
   const ui = SpreadsheetApp.getUi();
   ui.alert('Verify migration', verificationText(report), ui.ButtonSet.OK);
 }

@@ -5,11 +5,11 @@
 import { AppContext } from '../api/context';
 import { Access, checkAccess } from './access';
 import { CorruptStateError, BackupRecord, HistoryEntry, Lease, RunState, StepCheckpoint, StateStore } from './state';
-import { acquireLease, releaseLease } from './lease';
+import { acquireLease, isLeaseLive, releaseLease } from './lease';
 import { withRetry } from './retry';
 import { analyzeHeader, cellLimitProblem, gridGrowth, HeaderAnalysis, readHeaderRow, runPreflight } from './preflight';
 import { findProtection, protectForMigration, removeMigrationProtection } from './protection';
-import { buildStatus, isMigrated, lastMigrationOf } from './status';
+import { buildStatus, isMigrated, isViewersLease, lastMigrationOf } from './status';
 import { STEPS } from './steps';
 import { backupName } from './steps/createBackup';
 import { Step, StepOutcome, plural } from './steps/types';
@@ -131,6 +131,7 @@ export class Coordinator {
         return this.refuse(req, lease.message, [], false);
       }
       this.leaseHeld = true;
+      let leaseExpires = Date.parse(lease.lease.expiresAt);
       if (req.force) this.retry(() => this.startOverHeld(`Forced restart by ${this.access.actor}`));
       // Re-read under the lease: another execution may have moved on since the first read.
       this.s = this.retry(() => loadSnapshot(store));
@@ -141,6 +142,16 @@ export class Coordinator {
       let message = '';
       for (;;) {
         const u0 = env.now();
+        // A long execution (a budget above the lease time) renews its lease before it runs out.
+        if (u0 > leaseExpires - (this.app.config.leaseSeconds * 1000) / 2) {
+          const renewed = this.retry(() => acquireLease(env, store, this.owner, 'migration', this.app.config.leaseSeconds));
+          if (!renewed.ok) {
+            this.leaseHeld = false;
+            this.retry(() => log.flush());
+            return this.outcome(req, { ok: false, complete: false, step: lastStep, message: `Stopped: ${renewed.message}`, units });
+          }
+          leaseExpires = Date.parse(renewed.lease.expiresAt);
+        }
         const r = this.retry(() => this.unit(req, u0));
         units++;
         longestUnit = Math.max(longestUnit, env.now() - u0);
@@ -393,17 +404,23 @@ export class Coordinator {
     }
   }
 
-  failureMessage(id: StepId | null, reason: string): string {
+  /** What failed, what had already changed, and how to undo it or go on. */
+  private failureMessage(id: StepId | null, reason: string): string {
     const { config } = this.app;
     const run = this.s.run;
     const backup = this.s.backup;
-    const changes = run
-      ? config.steps.map((sid) => STEPS[sid].changed(run.steps[sid] || { state: 'pending' })).filter((c): c is string => !!c)
-      : [];
+    const changes: Array<[StepId, string]> = [];
+    if (run) {
+      config.steps.forEach((sid) => {
+        const text = STEPS[sid].changed(run.steps[sid] || { state: 'pending' });
+        if (text) changes.push([sid, text]);
+      });
+    }
+    // The backup file is a change in Drive, not in the sheet: nothing to roll back for it alone.
+    const sheetChanged = changes.some(([sid]) => sid !== 'create_backup');
     const where = id ? `Step ${config.steps.indexOf(id) + 1} of ${config.steps.length} (${STEPS[id].title}) failed` : 'The migration failed';
-    const sheetChanged = changes.length > 0 && !(changes.length === 1 && run && run.steps.create_backup && changes[0] === STEPS.create_backup.changed(run.steps.create_backup));
     let text = `${where}: ${reason.replace(/\.$/, '')}. `;
-    text += changes.length ? `Already changed: ${changes.join('; ')}. ` : `Nothing in "${config.targetSheet}" has been changed. `;
+    text += changes.length ? `Already changed: ${changes.map((c) => c[1]).join('; ')}. ` : `Nothing in "${config.targetSheet}" has been changed. `;
     if (backup) text += `The v2.1 data is safe in the backup "${backup.name}" (${backup.url}). `;
     if (backup && sheetChanged) text += 'To undo the migration, use "Roll back to v2.1…" in the Sheet Migrator menu or in the sidebar; or ';
     else text += 'You can ';
@@ -476,7 +493,8 @@ export class Coordinator {
 
   private dryRun(req: RunRequest): RunOutcome {
     const { env, config, log } = this.app;
-    const pre = runPreflight(this.ss, config, this.access);
+    // Read-only, so anyone who can open the sidebar may see the plan; who may run it is a note.
+    const pre = runPreflight(this.ss, config, null);
     this.sheet = pre.sheet;
     this.layout = pre.analysis;
     const run = this.s.run;
@@ -511,6 +529,7 @@ export class Coordinator {
         `${L.v3Missing.length ? `add ${L.v3Missing.join(', ')} (${L.headers.length} → ${L.headers.length + L.v3Missing.length} columns)` : 'keep the v3 columns already in place'}, ` +
         `and set version on ${plural(Math.max(0, pre.lastRow - config.headerRow), 'row')}.`;
     }
+    if (!this.access.canAct && this.access.reason) message += `\nNote: ${this.access.reason}`;
     pre.notes.forEach((n) => log.info(null, `Dry run: ${n}`));
     problems.forEach((p) => log.warn(null, `Dry run: ${p}`));
     log.info(null, message.split('\n')[0]);
@@ -573,7 +592,11 @@ export class Coordinator {
       store.clearLease();
       log.warn(null, 'The unreadable lease record was discarded.');
     }
-    const lease = acquireLease(env, store, this.owner, 'migration', config.leaseSeconds);
+    const held = leaseRecordBad ? null : safe(() => store.readLease(), null);
+    // The same person stopping in one sidebar and starting over in another (or from the menu)
+    // is not a race worth refusing: the steps are idempotent.
+    if (held && isLeaseLive(held, env.now()) && isViewersLease(held.owner, this.access.actor)) this.owner = held.owner;
+    const lease = this.retry(() => acquireLease(env, store, this.owner, 'migration', config.leaseSeconds));
     if (!lease.ok) {
       this.s.lease = lease.holder;
       return { ok: false, message: lease.message, status: this.statusNow(null) };

@@ -10,19 +10,19 @@
 // calls again (the sidebar does, until `complete`), and the next call resumes.
 import { DriveFileLike, Env, SheetLike, SpreadsheetLike } from './gas';
 import { MigrationConfig } from './config';
-import { BackupRecord, HistoryEntry, KEYS, StateStore } from './state';
+import { BackupRecord, CorruptStateError, HistoryEntry, StateStore } from './state';
 import { MigrationLog } from './log';
 import { RollbackReport } from './types';
 import { checkAccess } from './access';
 import { acquireLease, releaseLease } from './lease';
 import { withRetry } from './retry';
-import { invalidateColumnMap } from './columnMap';
+import { invalidateColumnMap, normalizeHeader } from './columnMap';
 import { digestNextChunk, isDigestDone, startDigest } from './digest';
 import { Budget } from './rollback/budget';
 import { ChangeCount, countNextChunk, findV3Columns, startCount } from './rollback/changes';
 import { clearProgress, nextPhase, Phase, READ_ONLY_PHASES, readProgress, RollbackProgress, writeProgress } from './rollback/progress';
 import { describeAge, headerNames, migrationState } from './rollback/state';
-import { columnLetter } from './preflight';
+import { columnLetter, readHeaderRow } from './preflight';
 import { removeMigrationProtection } from './protection';
 
 export interface RollbackContext {
@@ -76,6 +76,21 @@ type Outcome =
   | { type: 'fail'; message: string };
 
 export function rollbackMigration(ctx: RollbackContext, opts: RollbackOptions = {}): RollbackResult {
+  const flag = { mutating: false };
+  try {
+    return rollbackOnce(ctx, opts, flag);
+  } catch (e) {
+    // An unreadable record found before anything changed is the user's to fix (its message
+    // says how); once the file is changing, it is a failure like any other and is thrown.
+    if (!(e instanceof CorruptStateError) || flag.mutating) throw e;
+    const report = base(ctx, ctx.env.activeSpreadsheet(), null);
+    if (opts.confirm === true) return refuse(ctx, report, e.message);
+    report.message = e.message; // a preview writes nothing, not even the log
+    return report;
+  }
+}
+
+function rollbackOnce(ctx: RollbackContext, opts: RollbackOptions, flag: { mutating: boolean }): RollbackResult {
   const { env, config, store, log } = ctx;
   const budget = new Budget(env, opts.budgetMs ?? config.timeBudgetSeconds * 1000);
   const ss = env.activeSpreadsheet();
@@ -89,9 +104,16 @@ export function rollbackMigration(ctx: RollbackContext, opts: RollbackOptions = 
 
   let resume = progress;
   if (resume && (!backup || resume.backupId !== backup.id)) {
-    // A record for another backup can only be a refused check that was cut off: nothing changed.
+    // A record for another backup from a read-only phase is a check that was cut off: nothing
+    // changed, start afresh. From a later phase, a migration ran over a half-done rollback.
     if (!READ_ONLY_PHASES.includes(resume.phase)) {
-      throw new Error(`The rollback record is for backup ${resume.backupId}, not the recorded backup ${backup ? backup.id : '(none)'}.`);
+      return refuse(
+        ctx,
+        base(ctx, ss, backup),
+        `A rollback from the backup ${resume.backupId} was interrupted at phase ${resume.phase}, and a migration has recorded another backup since, so it cannot be resumed safely. ` +
+          `The state before that rollback is in the snapshot ${resume.snapshotId ? `https://docs.google.com/spreadsheets/d/${resume.snapshotId}/edit` : `"${resume.snapshotName}" (if it was taken)`}; ` +
+          `restore what you need by hand from it or from the backup https://docs.google.com/spreadsheets/d/${resume.backupId}/edit.`,
+      );
     }
     resume = null;
   }
@@ -144,7 +166,7 @@ export function rollbackMigration(ctx: RollbackContext, opts: RollbackOptions = 
     );
   }
 
-  const run = new RollbackRun(ctx, ss, b, p, budget, owner);
+  const run = new RollbackRun(ctx, ss, b, p, budget, owner, flag);
   try {
     return run.go();
   } catch (e) {
@@ -152,11 +174,6 @@ export function rollbackMigration(ctx: RollbackContext, opts: RollbackOptions = 
     flushQuietly(ctx);
     throw e;
   }
-}
-
-/** The stored confirmation report of the last finished rollback, if any. */
-export function readRollbackReport(store: StateStore): Record<string, unknown> | null {
-  return store.readJson<Record<string, unknown>>(REPORT_KEY, (v) => typeof v.rollbackId === 'string');
 }
 
 // --- assessment (read-only) ----------------------------------------------------------------
@@ -224,6 +241,13 @@ function backupFileProblem(env: Env, b: BackupRecord, config: MigrationConfig): 
   return null;
 }
 
+function backupDigestProblem(b: BackupRecord, config: MigrationConfig): string {
+  return (
+    `The backup "${b.name}" no longer matches the digest recorded when it was made: its "${b.sheetName}" tab was edited since. ` +
+    `Restoring from it would not give back the v${config.fromVersion} original, so nothing was changed. Open ${b.url} to restore by hand what you need.`
+  );
+}
+
 /** Cheap checks of the backup's tab: it exists and has the recorded grid. */
 function backupSheetProblem(sheet: SheetLike | null, b: BackupRecord): string | null {
   if (!sheet) return `The backup "${b.name}" has no tab "${b.sheetName}" any more: it was edited after it was made, so it cannot be trusted. Nothing was restored from it. Open ${b.url} to restore by hand what you need.`;
@@ -273,6 +297,16 @@ function preview(ctx: RollbackContext, ss: SpreadsheetLike, progress: RollbackPr
   const problem = backupSheetProblem(backupSheet, b);
   if (problem) {
     report.message = problem;
+    return report;
+  }
+  // The confirmed call proves the backup again; doing it here too spares a YES that then refuses.
+  let digest = startDigest(1, b.lastRow);
+  while (!isDigestDone(digest) && budget.fits(1000)) {
+    const from = digest;
+    digest = budget.measure(() => digestNextChunk(backupSheet as SheetLike, from, b.columnCount, b.chunkRows, env.sha256Hex));
+  }
+  if (isDigestDone(digest) && digest.acc !== b.digest) {
+    report.message = `${backupDigestProblem(b, config)} Nothing was changed.`;
     return report;
   }
   // Count what would be reverted, as far as the budget allows; a large sheet counts during the rollback.
@@ -330,6 +364,7 @@ class RollbackRun {
     private readonly p: RollbackProgress,
     private readonly budget: Budget,
     private readonly owner: string,
+    private readonly flag: { mutating: boolean },
   ) {}
 
   go(): RollbackResult {
@@ -338,6 +373,7 @@ class RollbackRun {
       const phase = this.p.phase;
       // A phase that is one big call (a file copy) needs room; chunked phases check per chunk.
       if (!this.budget.fits(phase === 'snapshot' ? 8000 : 2000)) return this.incomplete();
+      if (!READ_ONLY_PHASES.includes(phase)) this.flag.mutating = true;
       const outcome = withRetry(env, () => this.run(phase), {
         onRetry: (attempt, e) => this.ctx.log.warn(STEP, `Rollback ${this.p.id}: phase ${phase} hit a transient error (attempt ${attempt}), running it again: ${String(e instanceof Error ? e.message : e)}`),
       });
@@ -413,14 +449,7 @@ class RollbackRun {
       const from = cur;
       cur = this.budget.measure(() => digestNextChunk(sheet as SheetLike, from, b.columnCount, b.chunkRows, env.sha256Hex));
     }
-    if (cur.acc !== b.digest) {
-      return {
-        type: 'refuse',
-        message:
-          `The backup "${b.name}" no longer matches the digest recorded when it was made: its "${b.sheetName}" tab was edited since. ` +
-          `Restoring from it would not give back the v${config.fromVersion} original, so nothing was changed. Open ${b.url} to restore by hand what you need.`,
-      };
-    }
+    if (cur.acc !== b.digest) return { type: 'refuse', message: backupDigestProblem(b, config) };
     this.ctx.log.info(STEP, `Rollback ${this.p.id}: backup "${b.name}" checked: exists, not trashed, ${b.lastRow} rows digest as recorded.`);
     return { type: 'next' };
   }
@@ -526,9 +555,9 @@ class RollbackRun {
     if (!temp) return { type: 'goto', phase: 'temp_sheet' };
     // A migration that died while it protected the sheet leaves its protection behind.
     if (removeMigrationProtection(env, target) > 0) log.info(STEP, `Rollback ${this.p.id}: removed the protection the interrupted migration had left on "${target.getName()}".`);
-    const v2Headers = new Set(headerNames(temp.getRange(config.headerRow, 1, 1, Math.max(this.b.columnCount, 1)).getValues()[0]).map((h) => h.trim().toLowerCase()));
+    const v2Headers = new Set(temp.getRange(config.headerRow, 1, 1, Math.max(this.b.columnCount, 1)).getValues()[0].map(normalizeHeader));
     // A v3 name that the v2.1 header already had is v2.1 data, not ours to remove.
-    const v3 = findV3Columns(readHeaderRow(target, config.headerRow), config).filter((c) => !v2Headers.has(c.name.trim().toLowerCase()));
+    const v3 = findV3Columns(readHeaderRow(target, config.headerRow), config).filter((c) => !v2Headers.has(normalizeHeader(c.name)));
     // Right to left, so the positions still to delete do not move.
     const runs: Array<{ from: number; count: number; names: string[] }> = [];
     for (const c of v3.slice().reverse()) {
@@ -801,12 +830,6 @@ function sheetById(ss: SpreadsheetLike, id: number): SheetLike | null {
   return ss.getSheets().find((s) => s.getSheetId() === id) || null;
 }
 
-function readHeaderRow(sheet: SheetLike, headerRow: number): unknown[] {
-  const lastColumn = sheet.getLastColumn();
-  if (lastColumn < 1) return [];
-  return sheet.getRange(headerRow, 1, 1, lastColumn).getValues()[0];
-}
-
 function flushQuietly(ctx: RollbackContext): void {
   // The log is the audit trail, not the data: a failing flush must not fail the rollback.
   try {
@@ -824,6 +847,3 @@ function trimToFit(report: Record<string, unknown>): Record<string, unknown> {
   const { plan: _plan, ...rest } = report;
   return rest;
 }
-
-/** For tests and the status: the key of the progress record. */
-export const PROGRESS_KEY = KEYS.rollback;

@@ -50,6 +50,17 @@ export function rollbackAvailableUntil(i: Pick<StatusInput, 'config' | 'now' | '
   return until !== null && until > i.now ? new Date(until).toISOString() : null;
 }
 
+/**
+ * The caller's own lease is not "someone else running". A caller that names its sidebar
+ * ("email#client") owns only that lease; one that does not (the sidebar's status poll, the
+ * script editor) owns every lease of the same person.
+ */
+export function isViewersLease(owner: string, viewer: string | null): boolean {
+  if (!viewer) return false;
+  if (owner === viewer) return true;
+  return !viewer.includes('#') && displayOwner(owner).toLowerCase() === viewer.toLowerCase();
+}
+
 export function buildStatus(i: StatusInput): Status {
   const { config, layout, run, history } = i;
   const migrated = isMigrated(layout, history, config) && !run;
@@ -72,8 +83,7 @@ export function buildStatus(i: StatusInput): Status {
   });
   const done = steps.filter((s) => s.state === 'done' || s.state === 'skipped').length;
   const lease = i.lease;
-  const running =
-    lease && isLeaseLive(lease, i.now) && lease.owner !== i.viewer ? { by: displayOwner(lease.owner), since: lease.since } : null;
+  const running = lease && isLeaseLive(lease, i.now) && !isViewersLease(lease.owner, i.viewer) ? { by: displayOwner(lease.owner), since: lease.since } : null;
   const status: Status = {
     sheetName: config.targetSheet,
     columnCount: layout ? layout.headers.length : 0,

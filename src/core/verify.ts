@@ -3,7 +3,8 @@
 // anyone who can open the sheet, as often as they like, during or after a migration.
 import { Env, SheetLike, SpreadsheetLike } from './gas';
 import { MigrationConfig } from './config';
-import { BackupRecord, KEYS, StateStore } from './state';
+import { BackupRecord, CorruptStateError, StateStore } from './state';
+import { readProgress } from './rollback/progress';
 import { Check, VerificationReport } from './types';
 import { columnMapFor } from './columnMap';
 import { digestNextChunk, isDigestDone, startDigest } from './digest';
@@ -12,6 +13,7 @@ import { cellAt, describeDifference, RowBlock, sameCell } from './rollback/compa
 import { describeAge, headerNames, migrationState, MigrationState } from './rollback/state';
 import { findV3Columns } from './rollback/changes';
 import { columnLetter } from './preflight';
+import { groupRows, sampleRows } from './steps/testSmoke';
 
 export interface VerifyContext {
   env: Env;
@@ -40,20 +42,17 @@ export interface VerifyReport extends VerificationReport {
   sampledRows: number[];
 }
 
-export const CHECK_IDS = [
-  'migration_state',
-  'target_sheet',
-  'column_count',
-  'v3_headers',
-  'column_map',
-  'versions_sampled',
-  'v3_empty_sampled',
-  'backup_available',
-  'v21_spot_check',
-  'v21_digest',
-] as const;
-
 export function verifyMigration(ctx: VerifyContext, opts: VerifyOptions = {}): VerifyReport {
+  try {
+    return verifyOnce(ctx, opts);
+  } catch (e) {
+    // Verify changes nothing, so an unreadable record is reported like any failed check.
+    if (!(e instanceof CorruptStateError)) throw e;
+    return summarise(new Date(ctx.env.now()).toISOString(), [{ id: 'migration_state', ok: false, detail: e.message }], 'none', null, []);
+  }
+}
+
+function verifyOnce(ctx: VerifyContext, opts: VerifyOptions): VerifyReport {
   const { env, config, store } = ctx;
   const budget = new Budget(env, opts.budgetMs ?? config.timeBudgetSeconds * 1000);
   const generatedAt = new Date(env.now()).toISOString();
@@ -69,7 +68,7 @@ export function verifyMigration(ctx: VerifyContext, opts: VerifyOptions = {}): V
 
   const ss = env.activeSpreadsheet();
   const sheet = ss.getSheetByName(config.targetSheet);
-  // The header row and the sampled rows are read once, up front: two reads per row.
+  // The header row and the sampled rows are read once, up front (nearby rows share a read).
   const lastRow = sheet ? sheet.getLastRow() : 0;
   const width = sheet ? Math.max(sheet.getLastColumn(), 1) : 1;
   const firstData = config.headerRow + 1;
@@ -79,7 +78,7 @@ export function verifyMigration(ctx: VerifyContext, opts: VerifyOptions = {}): V
   const headers = headerNames(block.values[0]);
   const state = migrationState(store, config, findV3Columns(headers, config).length > 0);
 
-  if (store.readJson(ROLLBACK_KEY, () => true)) {
+  if (readProgress(store)) {
     add('migration_state', false, 'A rollback is in progress. Finish it (choose "Roll back to v2.1…" again; it resumes) before verifying.');
     return finish(state.kind, null, []);
   }
@@ -195,9 +194,6 @@ export function verifyMigration(ctx: VerifyContext, opts: VerifyOptions = {}): V
   digestCheck(env, backup, sheet, budget, add);
   return finish(state.kind, seed, sampled);
 }
-
-/** Key of the rollback's progress record (see rollback.ts); its presence means a rollback is under way. */
-export const ROLLBACK_KEY = KEYS.rollback;
 
 type Add = (id: string, ok: boolean, detail: string, skipped?: boolean) => void;
 
@@ -324,45 +320,25 @@ function openBackupSheet(env: Env, backup: BackupRecord): SheetLike | null {
   return ss.getSheetByName(backup.sheetName);
 }
 
-/** Values and formulas of the given rows, columns 1..width: two reads per row. */
+/** Values and formulas of the given rows (ascending), columns 1..width; rows close together share one read. */
 export function readRows(sheet: SheetLike, rows: number[], width: number): RowBlock {
   const values: RowBlock['values'] = [];
   const formulas: RowBlock['formulas'] = [];
-  for (const r of rows) {
-    const range = sheet.getRange(r, 1, 1, width);
-    values.push(range.getValues()[0]);
-    formulas.push(range.getFormulas()[0]);
+  for (const [first, count] of groupRows(rows, ROW_GROUP_GAP)) {
+    const range = sheet.getRange(first, 1, count, width);
+    const v = range.getValues();
+    const f = range.getFormulas();
+    for (const r of rows) {
+      if (r < first || r >= first + count) continue;
+      values.push(v[r - first]);
+      formulas.push(f[r - first]);
+    }
   }
   return { values, formulas };
 }
 
-/** `n` distinct rows of first..last drawn by a seeded generator, ascending. */
-export function sampleRows(seed: number, first: number, last: number, n: number): number[] {
-  const total = last - first + 1;
-  const k = Math.min(n, Math.max(total, 0));
-  const rand = mulberry32(seed);
-  // A partial Fisher–Yates over a virtual array, so a 100,000-row sheet costs k entries, not total.
-  const swapped = new Map<number, number>();
-  const out: number[] = [];
-  for (let i = 0; i < k; i++) {
-    const j = i + Math.floor(rand() * (total - i));
-    const at = swapped.has(j) ? (swapped.get(j) as number) : j;
-    swapped.set(j, swapped.has(i) ? (swapped.get(i) as number) : i);
-    out.push(first + at);
-  }
-  return out.sort((a, b) => a - b);
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Rows this close are read together: one call for a few spare rows beats one call per row. */
+const ROW_GROUP_GAP = 16;
 
 function describePending(run: NonNullable<ReturnType<StateStore['readRun']>>): string {
   const done = Object.entries(run.steps)

@@ -132,6 +132,9 @@ describe('full migration', () => {
     const last = results[results.length - 1];
     expect(last.complete).toBe(true);
     expect(last.report && last.report.steps.every((s) => s.state === 'done')).toBe(true);
+    expect(last.status.migrated).toBe(true);
+    expect(last.status.columnCount).toBe(68);
+    expect(last.status.progress).toEqual({ done: 5, total: 5 });
     // Long steps report rows done of rows total along the way.
     const inInit = results.filter((r) => r.step === 'initialize_versions' && !r.complete);
     expect(inInit.length).toBeGreaterThanOrEqual(5);
@@ -240,6 +243,21 @@ describe('re-runs, dry runs, partial states', () => {
     expect(st.problem).toMatch(/"version" already exists/);
   });
 
+  test('the 10,000,000-cell limit: refused before any change when the new columns would not fit', () => {
+    // 150,000 grid rows × 65 columns = 9.75 M cells; 3 more columns would make 10.2 M.
+    const w = world({ rows: 100, spareRows: 149899 });
+    const before = fullState(w.emu);
+    const dry = w.b.call<StepResult>('runMigrationStep', { dryRun: true });
+    expect(dry.ok).toBe(false);
+    expect(dry.message).toMatch(/Adding 3 columns to "Operaciones" would make the workbook \d+ cells, over Google Sheets' limit of 10000000/);
+    const r = w.b.call<MigrationReport>('runMigration');
+    expect(r.ok).toBe(false);
+    expect(r.problems!.join(' ')).toMatch(/Delete unused empty rows or columns .* to free at least \d+ cells/);
+    const after = fullState(w.emu);
+    expect(after.files).toEqual(before.files);
+    expect(Object.keys(after.props).filter((k) => !k.startsWith('sm.log'))).toEqual([]);
+  });
+
   test('missing target sheet: the existing tabs are listed', () => {
     const w = world({ rows: 10 });
     (operaciones(w.emu, w.id) as any).setName('Operaciones_old');
@@ -264,9 +282,16 @@ describe('concurrency, start over, corrupted state, failures', () => {
     expect(b.status.running).toEqual({ by: OWNER, since: lease.since });
     const noLog = (p: Record<string, string>) => Object.fromEntries(Object.entries(p).filter(([k]) => !k.startsWith('sm.log')));
     expect(noLog(fullState(w.emu).props)).toEqual(noLog(before.props));
-    // A plain status call (no client id) shows it running; the holder's own does not.
-    expect(w.b.call<Status>('getMigrationStatus').running).toEqual({ by: OWNER, since: lease.since });
+    // Someone else sees it running; so does another sidebar that names itself; the holder does not,
+    // nor does the same person's status call without a client id.
+    expect(w.b.callAs<Status>({ user: 'visitor@example.com' }, 'getMigrationStatus').running).toEqual({ by: OWNER, since: lease.since });
+    expect(w.b.call<Status>('getMigrationStatus', { clientId: 'B' }).running).toEqual({ by: OWNER, since: lease.since });
     expect(w.b.call<Status>('getMigrationStatus', { clientId: 'A' }).running).toBeNull();
+    expect(w.b.call<Status>('getMigrationStatus').running).toBeNull();
+    // Another person's start over is refused while the lease is live.
+    const other = w.b.callAs<Status>({ user: 'visitor@example.com' }, 'startOver');
+    expect(other.problem).toMatch(/Only owner@example.com can run, restart or roll back/);
+    expect(json(docProps(w.emu), 'sm.run')).not.toBeNull();
     for (let i = 0; i < 40; i++) if (w.b.call<StepResult>('runMigrationStep', { clientId: 'A' }).complete) break;
     expect(w.b.call<Status>('getMigrationStatus').migrated).toBe(true);
     expect(docProps(w.emu)['sm.lease']).toBeUndefined();
@@ -291,6 +316,11 @@ describe('concurrency, start over, corrupted state, failures', () => {
     const st = w.b.callAs<Status>({ user: 'visitor@example.com' }, 'getMigrationStatus');
     expect(st.canAct).toBe(false);
     expect(st.migrated).toBe(false);
+    // The dry run is read-only, so a visitor may see the plan, with a note on who may run it.
+    const dry = w.b.callAs<StepResult>({ user: 'visitor@example.com' }, 'runMigrationStep', { dryRun: true });
+    expect(dry.ok).toBe(true);
+    expect(dry.plan).toHaveLength(5);
+    expect(dry.message).toMatch(/Note: Only owner@example.com can run/);
   });
 
   test('startOver forgets the checkpoints but keeps the backup record', () => {
@@ -378,6 +408,36 @@ describe('concurrency, start over, corrupted state, failures', () => {
     expect(operaciones(w.emu, w.id).getProtections('SHEET')).toHaveLength(0);
     const log = w.b.call<{ entries: LogEntry[] }>('getMigrationLog', { level: 'ERROR' }).entries;
     expect(log[log.length - 1].message).toMatch(/Step 5 of 5/);
+  });
+
+  test('an Apps Script failure that retries cannot absorb: thrown with the full message, step marked failed, lease and protection released; a re-run resumes', () => {
+    const w = world({ rows: 300 });
+    for (let i = 0; i < 30; i++) {
+      const r = w.b.call<StepResult>('runMigrationStep', { chunkRows: 100 });
+      if (r.status.steps[1].state === 'done') break;
+    }
+    // initialize_versions' next unit: its setValues fails every time (4 attempts).
+    const N = w.emu.stats.mutatingCalls;
+    w.emu.stats.reset();
+    const probe = world({ rows: 300 });
+    void probe;
+    let thrown: Error | null = null;
+    for (let k = 1; k <= 4; k++) w.emu.faults.failMutatingCall(k, 'transient', 'before');
+    try {
+      w.b.call('runMigrationStep');
+    } catch (e) {
+      thrown = e as Error;
+    }
+    expect(N).toBeGreaterThan(0);
+    expect(thrown).not.toBeNull();
+    expect(thrown!.message).toMatch(/^Step \d of 5 \(.*\) failed: Apps Script failed and retrying did not help \(.*timed out/);
+    expect(thrown!.message).toMatch(/Roll back to v2\.1…/);
+    const st = w.b.call<Status>('getMigrationStatus');
+    expect(st.failure && st.failure.message).toBe(thrown!.message);
+    expect(docProps(w.emu)['sm.lease']).toBeUndefined();
+    expect(operaciones(w.emu, w.id).getProtections('SHEET')).toHaveLength(0);
+    expect(migrate(w).pop()!.complete).toBe(true);
+    expect(versionColumn(w).every((v) => v === 0)).toBe(true);
   });
 
   test('the sheet is protected while the migration runs (another editor cannot write), and not afterwards', () => {

@@ -14,9 +14,15 @@ export interface World {
   original: WorkbookImage;
 }
 
-export function sampleWorld(opts: SampleWorkbookOptions = {}): Omit<World, 'original'> & { original: WorkbookImage } {
+export function sampleWorld(opts: SampleWorkbookOptions = {}): World {
   const emu = createEmulator();
   const ss = createSampleWorkbook(emu, { rows: 12, ...opts });
+  // Formulas (one reading another tab) and a custom number format, so that "cell for cell"
+  // covers more than plain values even in a small sample.
+  const sheet = ss.getSheetByName(TARGET)!;
+  sheet.getRange(3, 64).setFormulas([['=SUM(BH3:BK3)']]);
+  sheet.getRange(4, 19).setFormulas([["=Trabajadores!B2&\" \"&Trabajadores!C2"]]);
+  sheet.getRange(5, 26).setNumberFormats([['#,##0.00 "kg"']]);
   const b = loadBundle(emu);
   return { emu, b, ss, original: workbookImage(emu, ss.getId()) };
 }

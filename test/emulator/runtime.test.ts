@@ -30,6 +30,19 @@ describe('globals and the virtual clock', () => {
     expect(out).toBe(`true|Exception|${EMU_ERRORS.openByIdFailed}|Exception: ${EMU_ERRORS.openByIdFailed}`);
   });
 
+  test('two interleaved executions with their own bundle load each get errors of their own realm', () => {
+    const { emu } = setup();
+    const probe = `try { DriveApp.getFileById('nope'); } catch (e) { e instanceof Error }`;
+    const a = emu.startExecution();
+    const b = emu.startExecution();
+    const ctxA = a.run(() => vm.createContext(emu.globals()));
+    const ctxB = b.run(() => vm.createContext(emu.globals()));
+    expect(a.run(() => vm.runInContext(probe, ctxA))).toBe(true);
+    expect(b.run(() => vm.runInContext(probe, ctxB))).toBe(true);
+    a.end();
+    b.end();
+  });
+
   test('unemulated members throw "not emulated", never read as undefined', () => {
     const { ss } = setup();
     const sheet = ss.getSheets()[0] as unknown as Record<string, unknown>;

@@ -116,6 +116,19 @@ describe('Sheet structure', () => {
     expect(sheet.getRange('A1').getValue()).toBe('v');
   });
 
+  test('Sheet.clear empties values, formulas and formats; contentsOnly keeps formats', () => {
+    const { ss } = setup();
+    const sheet = ss.getSheets()[0];
+    sheet.getRange('A1:B1').setValues([[1, 'x']]);
+    sheet.getRange('C1').setFormula('=A1');
+    sheet.getRange('A1').setNumberFormat('0.00');
+    sheet.clear({ contentsOnly: true });
+    expect([sheet.getLastRow(), sheet.getRange('A1').getNumberFormat()]).toEqual([0, '0.00']);
+    sheet.getRange('A1').setValue(1);
+    sheet.clear();
+    expect([sheet.getLastRow(), sheet.getRange('A1').getNumberFormat(), sheet.getMaxRows()]).toEqual([0, 'General', 1000]);
+  });
+
   test('appendRow writes after the last row and grows a full grid', () => {
     const emu = createEmulator();
     const ss = emu.createSpreadsheet('Tiny', { rows: 2, columns: 2 });

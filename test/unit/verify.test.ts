@@ -1,9 +1,9 @@
-// The verify core: its row sample, and the honest report of a full digest that did not fit
-// in the time budget.
+// The verify core: its batched row reads, and the honest report of a full digest that did not
+// fit in the time budget.
 import { Emulator } from '../../emulator';
 import { appsScriptEnv } from '../../src/adapters/env';
 import { createContext } from '../../src/api/context';
-import { sampleRows, verifyMigration, VerifyReport } from '../../src/core/verify';
+import { readRows, verifyMigration, VerifyReport } from '../../src/core/verify';
 import { migratedWorld } from '../bundle/rollbackFixture';
 
 function verifyCore(emu: Emulator, budgetMs?: number): { report: VerifyReport; mutating: number } {
@@ -14,36 +14,6 @@ function verifyCore(emu: Emulator, budgetMs?: number): { report: VerifyReport; m
   });
   return { report, mutating: emu.stats.mutatingCalls - m0 };
 }
-
-describe('sampleRows', () => {
-  test('distinct rows in range, ascending, repeatable by seed', () => {
-    const a = sampleRows(99, 2, 2501, 10);
-    expect(a).toHaveLength(10);
-    expect(new Set(a).size).toBe(10);
-    expect(a.every((r) => r >= 2 && r <= 2501)).toBe(true);
-    expect(a).toEqual([...a].sort((x, y) => x - y));
-    expect(sampleRows(99, 2, 2501, 10)).toEqual(a);
-    expect(sampleRows(100, 2, 2501, 10)).not.toEqual(a);
-  });
-
-  test('fewer rows than the sample size: every row once', () => {
-    expect(sampleRows(5, 2, 6, 10)).toEqual([2, 3, 4, 5, 6]);
-    expect(sampleRows(5, 2, 1, 10)).toEqual([]);
-  });
-
-  test('a 1,000,000-row range costs the sample, not the range', () => {
-    const t0 = Date.now();
-    const rows = sampleRows(3, 2, 1000001, 10);
-    expect(Date.now() - t0).toBeLessThan(50);
-    expect(new Set(rows).size).toBe(10);
-  });
-
-  test('every row can be drawn', () => {
-    const seen = new Set<number>();
-    for (let seed = 0; seed < 200; seed++) sampleRows(seed, 2, 21, 3).forEach((r) => seen.add(r));
-    expect(seen.size).toBe(20);
-  });
-});
 
 describe('verifyMigration core', () => {
   test('with time for it, the full digest runs and counts', () => {
@@ -67,4 +37,15 @@ describe('verifyMigration core', () => {
     expect(report.ok).toBe(true);
     expect(report.message).toMatch(/Verification passed: 8 checks\. Not run: v21_digest/);
   });
+});
+
+test('readRows returns the asked rows in order, reading neighbours together', () => {
+  const { emu, ss } = migratedWorld({ rows: 60 });
+  const sheet = emu.getSpreadsheet(ss.getId())!.getSheetByName('Operaciones')!;
+  const rows = [1, 3, 4, 20, 58];
+  const calls0 = { ...emu.stats.calls };
+  const block = emu.runExecution(() => readRows(appsScriptEnv(emu.globals()).activeSpreadsheet().getSheetByName('Operaciones')!, rows, 5));
+  const reads = (emu.stats.calls['Range.getValues'] || 0) - (calls0['Range.getValues'] || 0);
+  expect(reads).toBe(2); // 1–20 together, 58 alone
+  rows.forEach((r, i) => expect(block.values[i]).toEqual(sheet.getRange(r, 1, 1, 5).getValues()[0]));
 });

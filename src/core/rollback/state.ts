@@ -2,7 +2,6 @@
 // rollback would restore. Shared by verify (what to check) and rollback (whether to act).
 import { MigrationConfig } from '../config';
 import { BackupRecord, HistoryEntry, RunState, StateStore } from '../state';
-import { SheetLike } from '../gas';
 
 export type MigrationState =
   /** Nothing to verify or undo: no backup, or no v3 column and no migration under way. */
@@ -48,13 +47,6 @@ export function headerNames(row: unknown[]): string[] {
   let n = headers.length;
   while (n > 0 && headers[n - 1].trim() === '') n--;
   return headers.slice(0, n);
-}
-
-/** Header row of the sheet, trailing blank cells dropped. One read. */
-export function readHeaders(sheet: SheetLike, headerRow: number): string[] {
-  const lastColumn = sheet.getLastColumn();
-  if (lastColumn < 1) return [];
-  return headerNames(sheet.getRange(headerRow, 1, 1, lastColumn).getValues()[0]);
 }
 
 /** "4 days 3 hours", for messages that tell a person how old a backup is. */

@@ -1,0 +1,62 @@
+// Status rules: migrated, rollback deadline, who is "running".
+import rawConfig from '../../src/migration.config.json';
+import { parseConfig } from '../../src/core/config';
+import { analyzeHeader } from '../../src/core/preflight';
+import { BackupRecord, HistoryEntry, Lease, RunState } from '../../src/core/state';
+import { buildStatus, isViewersLease, rollbackAvailableUntil } from '../../src/core/status';
+import { leaseOwner, parseRunOptions } from '../../src/core/coordinator';
+
+const config = parseConfig(rawConfig);
+const DAY = 86400000;
+const now = Date.UTC(2026, 10, 25, 12);
+const iso = (t: number) => new Date(t).toISOString();
+const v21 = Array.from({ length: 65 }, (_, i) => `c${i + 1}`);
+const v3 = config.newColumns.map((c) => c.name);
+const backup = { v: 1, id: 'B', name: 'bk', url: 'u', createdAt: iso(now - 2 * DAY) } as BackupRecord;
+const migration = (at: number): HistoryEntry => ({ kind: 'migration', from: '2.1', to: '3.0', by: 'o@x', at: iso(at), backupId: 'B', rollbackUntil: iso(at + 7 * DAY) });
+const run: RunState = { v: 1, runId: 'r', startedAt: iso(now), startedBy: 'o@x', columnCountBefore: 65, steps: { create_backup: { state: 'done' }, add_v3_columns: { state: 'running', rowsDone: 10, rowsTotal: 20 } } };
+
+function status(over: Partial<Parameters<typeof buildStatus>[0]>) {
+  return buildStatus({ config, now, layout: analyzeHeader(v21.concat(v3), config), run: null, backup, history: [migration(now - DAY)], lease: null, viewer: 'o@x', access: null, problem: null, ...over });
+}
+
+test('migrated = v3 columns at the end and the newest history entry a completed migration', () => {
+  expect(status({}).migrated).toBe(true);
+  expect(status({}).steps.every((s) => s.state === 'done')).toBe(true);
+  expect(status({ layout: analyzeHeader(v21, config) }).migrated).toBe(false);
+  expect(status({ history: [migration(now - DAY), { ...migration(now), kind: 'rollback' }] }).migrated).toBe(false);
+  expect(status({ run }).migrated).toBe(false);
+});
+
+test('steps and progress come from the run checkpoint, with rows inside long steps', () => {
+  const s = status({ run, layout: analyzeHeader(v21, config), history: [] });
+  expect(s.steps.map((x) => x.state)).toEqual(['done', 'running', 'pending', 'pending', 'pending']);
+  expect(s.steps[1]).toMatchObject({ rowsDone: 10, rowsTotal: 20 });
+  expect(s.progress).toEqual({ done: 1, total: 5 });
+});
+
+test('rollbackAvailableUntil: the history entry while in the window; the backup time + window during a partial run; else null', () => {
+  expect(rollbackAvailableUntil({ config, now, run: null, backup, history: [migration(now - DAY)] })).toBe(iso(now + 6 * DAY));
+  expect(rollbackAvailableUntil({ config, now, run: null, backup, history: [migration(now - 8 * DAY)] })).toBeNull();
+  expect(rollbackAvailableUntil({ config, now, run: null, backup: null, history: [migration(now - DAY)] })).toBeNull();
+  expect(rollbackAvailableUntil({ config, now, run, backup, history: [] })).toBe(iso(now + 5 * DAY));
+  expect(rollbackAvailableUntil({ config, now, run: null, backup, history: [] })).toBeNull();
+});
+
+test("running: a live lease of someone else; never one's own, never an expired one", () => {
+  const lease = (owner: string, expires: number): Lease => ({ owner, token: 't', since: iso(now - 1000), expiresAt: iso(expires), op: 'migration' });
+  expect(status({ lease: lease('other@x#A', now + 1000) }).running).toEqual({ by: 'other@x', since: iso(now - 1000) });
+  expect(status({ lease: lease('other@x#A', now - 1) }).running).toBeNull();
+  expect(status({ lease: lease('o@x#A', now + 1000), viewer: 'o@x#A' }).running).toBeNull();
+  expect(status({ lease: lease('o@x#A', now + 1000), viewer: 'o@x#B' }).running).toEqual({ by: 'o@x', since: iso(now - 1000) });
+  expect(isViewersLease('o@x#A', 'o@x')).toBe(true);
+  expect(isViewersLease('o@x#A', null)).toBe(false);
+});
+
+test('run options from the wire: only well-formed values are taken', () => {
+  expect(parseRunOptions(undefined, 'step', false)).toEqual({ mode: 'step', dryRun: false, force: false, clientId: null, chunkRows: null });
+  expect(parseRunOptions({ dryRun: 'true', force: 'yes', clientId: 42, chunkRows: 1.5 }, 'all', true)).toEqual({ mode: 'all', dryRun: true, force: false, clientId: null, chunkRows: null });
+  expect(parseRunOptions({ dryRun: false, force: true, clientId: 'c-1.a:b<x>', chunkRows: 100 }, 'all', true)).toEqual({ mode: 'all', dryRun: false, force: true, clientId: 'c-1.a:bx', chunkRows: 100 });
+  expect(leaseOwner('o@x', 'c1')).toBe('o@x#c1');
+  expect(leaseOwner('', null)).toBe('unknown user');
+});
