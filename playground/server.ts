@@ -476,4 +476,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
-if (require.main === module) void main();
+// Only as the program itself (.build/playground.js). When another script bundles this module
+// (playground/screenshots.ts), esbuild makes it part of that script's main module, so the
+// usual require.main check alone would start a second server there.
+if (require.main === module && /(^|[\\/])(playground\.js|server\.ts)$/.test(process.argv[1] || '')) void main();

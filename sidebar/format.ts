@@ -35,6 +35,8 @@ export function formatDuration(ms: number): string {
 export interface PlainError {
   what: string;
   todo: string;
+  /** Individual findings (e.g. a dry run's problems), listed under the message. */
+  details?: string[];
 }
 
 /**

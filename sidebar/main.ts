@@ -128,6 +128,9 @@ function renderNotices(): Child[] {
   if (state.error) {
     out.push(el('div', { className: 'notice bad', role: 'alert', 'data-testid': 'error' },
       el('strong', null, state.error.what),
+      state.error.details && state.error.details.length
+        ? el('ul', { className: 'problems' }, ...state.error.details.map((d) => el('li', null, d)))
+        : null,
       el('p', null, state.error.todo),
       el('div', { className: 'notice-actions' },
         el('button', { type: 'button', className: 'small', onclick: () => { state.error = null; render(); } }, 'Dismiss'),
@@ -193,7 +196,7 @@ function renderResult(): void {
     case 'rollback':
       node = panel({ title: r.report.ok ? 'Rolled back' : 'Rollback stopped', kind: r.report.ok ? 'ok' : 'bad', testId: 'rollback-result',
         onClose: close, onDownload: () => downloadJson(reportFileName('rollback'), r.report),
-        body: rollbackBody(r.report) });
+        body: rollbackBody(r.report, state.status ? state.status.sheetName : '') });
       break;
   }
   fill(slot, node);
@@ -229,7 +232,7 @@ function renderConfirm(): void {
       el('p', null, el('strong', null, 'Discarded: '),
         `the v${TO_VERSION} columns (${NEW_COLUMNS.join(', ')}) and every edit made to “${s.sheetName}” since the backup.`),
       el('p', null, el('strong', null, 'Kept: '),
-        `first, a snapshot copy of the whole file as it is now is saved ${(p && p.snapshotWhere) || 'in your Drive, next to the backup'}${p && p.snapshotName ? ` as “${p.snapshotName}”` : ''}, so the rollback itself loses nothing.`),
+        `first, a snapshot copy of the whole file as it is now is saved${p && p.snapshotName ? ` as “${p.snapshotName}”` : ''} ${(p && p.snapshotWhere) || 'in your Drive, next to the backup'}, so the rollback itself loses nothing.`),
     ];
     if (p && p.plan && p.plan.length) {
       body.push(el('details', { className: 'rollback-plan' },
@@ -347,12 +350,13 @@ async function runLoop(mode: 'next' | 'all'): Promise<void> {
       if (res.complete) {
         const report = res.report || reportFromStatus(res);
         state.result = { kind: 'report', report };
-        say(res.message || `Migration complete: ${res.status.sheetName} now has ${plural(res.status.columnCount, 'column')}.`);
+        say(`Migration complete: “${res.status.sheetName}” has ${plural(res.status.columnCount, 'column')}. See the report below.`);
         break;
       }
       const settled = settledCount(res.status);
       const stepFinished = settled > settledBefore;
       settledBefore = settled;
+      if (stepFinished) void refreshLog();
       const key = stepKey(res.status);
       stalled = key === lastKey ? stalled + 1 : 0;
       lastKey = key;
@@ -365,7 +369,7 @@ async function runLoop(mode: 'next' | 'all'): Promise<void> {
         break;
       }
       if (stepFinished && mode === 'next') {
-        say(`${res.message} Stopped after one step; ${settled} of ${res.status.steps.length} done.`);
+        say(`Step done: ${settled} of ${res.status.steps.length} steps finished.`);
         break;
       }
       if (stepFinished && state.stopRequested) {
@@ -413,7 +417,10 @@ async function doDryRun(): Promise<void> {
   try {
     const res = await call('runMigrationStep', { dryRun: true, clientId });
     if (res.status) state.status = res.status;
-    if (!res.ok) showRefusal(res.message);
+    if (!res.ok) {
+      state.error = { what: res.message || 'The dry run found problems.', todo: 'Nothing was changed. Fix what is listed, then run the dry run again.', details: res.problems };
+      say(state.error.what);
+    }
     else {
       const steps = res.plan || (res.report && res.report.plan) || [];
       state.result = { kind: 'plan', steps, message: res.message };
@@ -489,7 +496,7 @@ async function doRollback(): Promise<void> {
     }
     if (report) {
       state.result = { kind: 'rollback', report };
-      if (report.ok) say(report.message || `Rolled back: ${report.columnCount} columns.`);
+      if (report.ok) say(`Rolled back: “${state.status ? state.status.sheetName : ''}” has ${plural(report.columnCount, 'column')} again.`);
       else showRefusal(report.message);
     }
   } catch (e) {

@@ -130,7 +130,11 @@ function bar(now: number, max: number, text: string, pct: number, extra = ''): H
 }
 
 export function renderSteps(status: Status, runningStep: string | null): Child[] {
+  // After a completed migration every step may carry the same closing note: show it once.
+  const shown = new Set<string>();
   return status.steps.map((step, i) => {
+    const detail = step.detail && shown.has(step.detail) ? undefined : step.detail;
+    if (step.detail) shown.add(step.detail);
     const state: StepState = runningStep === step.id && !isSettled(step) ? 'running' : step.state;
     return el('li', { className: `step ${state}`, 'data-step': step.id, 'data-state': state },
       el('span', { className: 'icon', 'aria-hidden': 'true' }, STATE_ICON[state] || String(i + 1)),
@@ -138,14 +142,14 @@ export function renderSteps(status: Status, runningStep: string | null): Child[]
         el('div', { className: 'step-head' },
           el('span', { className: 'step-title' }, step.title),
           el('span', { className: 'step-state' }, STATE_LABEL[state])),
-        stepDetail(step)));
+        stepDetail(step, detail)));
   });
 }
 
-function stepDetail(step: StepInfo): Child {
+function stepDetail(step: StepInfo, detail: string | undefined): Child {
   const parts: string[] = [];
-  if (step.detail) parts.push(step.detail);
-  if (step.state === 'done' && step.completedAt && !step.detail) parts.push(`Finished ${formatDate(step.completedAt)}`);
+  if (detail) parts.push(detail);
+  else if (step.state === 'done' && step.completedAt && !step.detail) parts.push(`Finished ${formatDate(step.completedAt)}`);
   return parts.length ? el('p', { className: 'step-detail' }, parts.join(' ')) : null;
 }
 
@@ -252,24 +256,26 @@ export function reportBody(report: MigrationReport): Child[] {
       el('thead', null, el('tr', null, el('th', { scope: 'col' }, 'Step'), el('th', { scope: 'col' }, 'Result'), el('th', { scope: 'col' }, 'Time'))),
       el('tbody', null, ...report.steps.map((s) =>
         el('tr', null,
-          el('td', null, humanize(s.id), s.detail ? el('div', { className: 'step-detail' }, s.detail) : null),
+          el('td', null, s.detail
+            ? el('details', null, el('summary', null, humanize(s.id)), el('div', { className: 'step-detail' }, s.detail))
+            : humanize(s.id)),
           el('td', null, STATE_LABEL[s.state] || s.state),
           el('td', null, formatDuration(s.durationMs)))))),
   ];
 }
 
-export function rollbackBody(report: RollbackReport & { snapshotUrl?: string | null; snapshotName?: string | null }): Child[] {
-  const out: Child[] = [el('p', { className: report.ok ? 'summary ok' : 'summary bad', 'data-testid': 'rollback-summary' }, report.message)];
-  const facts: Child[] = [];
-  const fact = (t: string, v: string) => facts.push(el('dt', null, t), el('dd', null, v));
-  fact('Columns now', formatNumber(report.columnCount));
+export function rollbackBody(report: RollbackReport & { snapshotUrl?: string | null; snapshotName?: string | null }, sheetName: string): Child[] {
+  const out: Child[] = [
+    el('p', { className: report.ok ? 'summary ok' : 'summary bad', 'data-testid': 'rollback-summary' },
+      report.ok ? `“${sheetName}” has ${plural(report.columnCount, 'column')} again.` : 'The rollback did not finish.'),
+    el('p', { className: 'step-detail' }, report.message),
+  ];
   if (report.snapshotId || report.snapshotName) {
     const href = safeUrl(report.snapshotUrl);
     const label = report.snapshotName || report.snapshotId || '';
-    facts.push(el('dt', null, 'Snapshot before rollback'),
-      el('dd', null, href ? el('a', { href, target: '_blank', rel: 'noopener noreferrer', 'data-testid': 'snapshot-link' }, label) : label));
+    out.push(el('p', { className: 'snapshot' }, 'Snapshot of the file before the rollback: ',
+      href ? el('a', { href, target: '_blank', rel: 'noopener noreferrer', 'data-testid': 'snapshot-link' }, label) : el('span', null, label)));
   }
-  out.push(el('dl', { className: 'facts' }, ...facts));
   return out;
 }
 
@@ -289,6 +295,9 @@ export function renderLog(entries: LogEntry[], minLevel: LogLevel, max = 60): Ch
 
 /** `initialize_versions` → `Initialize versions` */
 export function humanize(id: string): string {
-  const s = id.replace(/_/g, ' ');
+  const from = FROM_VERSION.replace(/\./g, '');
+  const s = id
+    .replace(/_/g, ' ')
+    .replace(new RegExp(`\\bv${from}\\b`, 'gi'), `v${FROM_VERSION}`);
   return s.charAt(0).toUpperCase() + s.slice(1);
 }

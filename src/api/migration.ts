@@ -1,6 +1,13 @@
 // Contract: getMigrationStatus, runMigrationStep, runMigration, startOver, getMigrationLog
 // (../shared/CONTRACT.md). Each call is one Apps Script execution; the work is in
 // src/core/coordinator.ts.
+//
+// Run options beyond the contract's { dryRun, force }:
+//   clientId   names the caller to the lease ("email#clientId"); the sidebar sends one.
+//   chunkRows  rows per chunk for a NEW run, 1..50,000 (default: config.chunkRows). Meant for
+//              tests and benchmarks, which need several chunks on a small sheet while the
+//              bundle's config is fixed; it is pinned in the run state, so every unit of a run
+//              (and the backup digest) uses the same value.
 import { createContext } from './context';
 import { Coordinator, leaseOwner, parseRunOptions } from '../core/coordinator';
 import { readLog } from '../core/log';

@@ -646,7 +646,9 @@ export class Coordinator {
       const tabs = this.ss.getSheets().map((s) => `"${s.getName()}"`).join(', ');
       return `This spreadsheet has no tab named "${config.targetSheet}" (its tabs are ${tabs || 'none'}). Open the spreadsheet that holds the v2.1 "${config.targetSheet}" tab.`;
     }
-    if (isMigrated(this.layout, this.s.history, config) && !this.s.run) return null;
+    // Only what keeps a run from starting. Once a run is under way, a problem shows as the
+    // failure of the step it stops (and must not block Roll back, which fixes it).
+    if (this.s.run || isMigrated(this.layout, this.s.history, config)) return null;
     return this.layout.problems.length ? this.layout.problems.map((p) => p.message).join(' ') : null;
   }
 

@@ -16,6 +16,7 @@ export interface SheetSnapshot {
 
 type AnySheet = {
   getName(): string;
+  getLastRow(): number;
   getSheetId(): number;
   getMaxRows(): number;
   getMaxColumns(): number;
@@ -23,11 +24,12 @@ type AnySheet = {
   getProtections(type: string): Array<{ getDescription(): string }>;
 };
 
+/** Cells of rows 1..last row with content (below it everything is empty), all grid columns. */
 export function sheetSnapshot(sheet: AnySheet, columns?: number): SheetSnapshot {
   const maxRows = sheet.getMaxRows();
   const maxColumns = sheet.getMaxColumns();
   const nc = columns ?? maxColumns;
-  const range = sheet.getRange(1, 1, maxRows, nc);
+  const range = sheet.getRange(1, 1, Math.max(1, sheet.getLastRow()), nc);
   return {
     name: sheet.getName(),
     id: sheet.getSheetId(),

@@ -227,6 +227,17 @@ describe('initialize_versions', () => {
     expect(column(h, 'version').every((v) => v === 0)).toBe(true);
   });
 
+  test('rows appended while the step runs get their value too', () => {
+    const h = harness(250);
+    h.unit(STEPS.add_v3_columns);
+    h.unit(STEPS.initialize_versions);
+    (h.sheet() as any).appendRow(['new row', 1, 2]);
+    const o = h.all(STEPS.initialize_versions).outcome;
+    expect(o.detail).toBe('version = 0 on 251 rows (rows 2–252).');
+    expect(column(h, 'version')).toHaveLength(251);
+    expect(column(h, 'version').every((v) => v === 0)).toBe(true);
+  });
+
   test('a value already there is never overwritten: counted and reported', () => {
     const h = harness(120);
     h.unit(STEPS.add_v3_columns);

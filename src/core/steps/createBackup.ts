@@ -74,14 +74,18 @@ export const createBackup: Step = {
       changes.push(
         `Prove the copy equals "${p.config.targetSheet}": digest of rows 1–${num(p.lastRow)} × columns A–${columnLetter(n)} (${plural(n, 'column')}), read in chunks of ${num(p.chunkRows)} rows, on the source and then on the copy.`,
       );
-      if (p.backup) changes.push(`Replace the record of the previous backup "${p.backup.name}" (the file itself is kept).`);
+      if (p.backup) {
+        changes.push(
+          `If the previous backup "${p.backup.name}" still holds exactly this data, keep it instead of copying again; otherwise the new copy replaces its record (the old file is kept).`,
+        );
+      }
     }
     return { id: 'create_backup', title: this.title, changes };
   },
 
   changed(cp) {
     const d = cp.data || {};
-    if (cp.state === 'done' && str(d, 'backupName')) return `the backup file "${str(d, 'backupName')}" was created (nothing in the sheet changed)`;
+    if (cp.state === 'done' && d.reusedBackup !== true && str(d, 'backupName')) return `the backup file "${str(d, 'backupName')}" was created (nothing in the sheet changed)`;
     return null;
   },
 

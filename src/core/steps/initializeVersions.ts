@@ -85,6 +85,12 @@ export const initializeVersions: Step = {
     }
     let cursor: ChunkCursor = cp.cursor || { nextRow: first, lastRow: ctx.sheet.getLastRow(), counters: counters(undefined) };
     const k = counters(cursor);
+    if (cp.cursor && cursor.nextRow + ctx.chunkRows > cursor.lastRow) {
+      // The last chunk: rows appended since the step started get their value too. Asked
+      // before this unit writes, since a read after a write forces Sheets to flush.
+      const lastNow = ctx.sheet.getLastRow();
+      if (lastNow > cursor.lastRow) cursor = { ...cursor, lastRow: lastNow };
+    }
 
     if (cursor.nextRow <= cursor.lastRow) {
       const row = cursor.nextRow;
@@ -117,11 +123,6 @@ export const initializeVersions: Step = {
       cursor = { nextRow: row + n, lastRow: cursor.lastRow, counters: k };
     }
 
-    if (cursor.nextRow > cursor.lastRow) {
-      // Rows appended while the step ran get their value too.
-      const lastNow = ctx.sheet.getLastRow();
-      if (lastNow > cursor.lastRow) cursor = { ...cursor, lastRow: lastNow };
-    }
     const rowsTotal = Math.max(0, cursor.lastRow - first + 1);
     const rowsDone = Math.max(0, cursor.nextRow - first);
     if (cursor.nextRow <= cursor.lastRow) {
