@@ -6,6 +6,13 @@ import type { Page } from 'playwright-core';
 import { startPlayground, Playground } from './server';
 import { launchChromium, chromiumAvailable, CHROMIUM } from './browser';
 
+// Functions passed to page.evaluate run in the browser; this file is compiled without the DOM
+// lib (it is Node code), so the few browser globals they use are declared here, loosely.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+declare const document: any;
+declare const window: any;
+type HTMLElement = any;
+
 const OUT = path.resolve(__dirname, '..', 'docs', 'screenshots');
 
 async function sidebarPage(pg: Playground, page: Page): Promise<void> {
@@ -67,6 +74,7 @@ async function main(): Promise<void> {
     await page.locator('[data-testid="verification"]').waitFor();
     await shot(page, 'sidebar-verified');
 
+    await page.locator('[data-testid="verification"] .icon-button').click();
     await page.locator('#btn-rollback').click();
     await page.locator('[data-testid="confirm-rollback"]').waitFor();
     await page.locator('[data-testid="confirm-rollback"] summary').click();

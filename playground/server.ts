@@ -20,8 +20,8 @@ import { createEmulator, createSampleWorkbook, Emulator } from '../emulator';
 import { loadBundleFrom, Bundle } from './bundle';
 import rawConfig from '../src/migration.config.json';
 
-export type Scenario = 'fresh' | 'partial' | 'migrated-8-days-ago';
-export const SCENARIOS: Scenario[] = ['fresh', 'partial', 'migrated-8-days-ago'];
+export type Scenario = 'fresh' | 'partial' | 'migrated-8-days-ago' | 'running-elsewhere';
+export const SCENARIOS: Scenario[] = ['fresh', 'partial', 'migrated-8-days-ago', 'running-elsewhere'];
 
 export interface PlaygroundOptions {
   /** 0 picks a free port. */
@@ -32,6 +32,8 @@ export interface PlaygroundOptions {
   /** Puts markup-looking text into a header, a cell and the file name, to prove it stays text. */
   hostile?: boolean;
   seed?: number;
+  /** Who the sidebar and the menu run as (default the file's owner); another user sees read-only mode. */
+  user?: string;
   /** Repository root (holds dist/ and playground/public/). */
   root?: string;
   /** Log each request and each server call to stdout. */
@@ -55,6 +57,7 @@ const MAX_GRID_ROWS = 500;
 
 const NEW_COLUMNS: string[] = (rawConfig.newColumns as Array<{ name: string }>).map((c) => c.name);
 const TARGET_SHEET: string = rawConfig.targetSheet;
+const LEASE_SECONDS: number = rawConfig.leaseSeconds;
 
 function repoRoot(): string {
   // playground/server.ts (ts-jest) and .build/playground.js (npm start) both sit one level down.
@@ -79,7 +82,15 @@ export async function startPlayground(opts: PlaygroundOptions = {}): Promise<Pla
   const emu = createEmulator({ htmlDir: dist, user: OWNER, ...(opts.seed !== undefined ? { seed: opts.seed } : {}) });
   createSampleWorkbook(emu, { rows, columns, owner: OWNER, ...(opts.seed !== undefined ? { seed: opts.seed } : {}) });
   if (opts.hostile) makeHostile(emu);
-  const bundle = loadBundleFrom(emu, dist);
+  const ownerBundle = loadBundleFrom(emu, dist);
+  const actor = opts.user || OWNER;
+  // What the browser calls runs as the chosen user; the scenario set-up runs as the owner.
+  const asActor = (b: Bundle): Bundle => ({
+    load: b.load,
+    callAs: (o, name, ...args) => b.callAs({ user: actor, ...o }, name, ...args),
+    call: (name, ...args) => b.callAs({ user: actor }, name, ...args),
+  });
+  const bundle = asActor(ownerBundle);
 
   // The menu as a user would see it on open: onOpen in AuthMode.NONE.
   let menu: { title: string; items: Array<{ caption: string; functionName: string }> } | null = null;
@@ -92,7 +103,13 @@ export async function startPlayground(opts: PlaygroundOptions = {}): Promise<Pla
     menuError = errorMessage(e);
   }
 
-  setUpScenario(emu, bundle, scenario);
+  setUpScenario(emu, ownerBundle, scenario);
+
+  // What google.script.run may call: the script's own top-level functions, not the globals
+  // the emulator provides (Date, Logger, …) nor anything inherited.
+  const serviceNames = new Set(Object.keys(emu.globals()));
+  const loaded = ownerBundle.load();
+  const callable = new Set(Object.keys(loaded).filter((k) => typeof loaded[k] === 'function' && !serviceNames.has(k) && !k.endsWith('_')));
 
   const log = (line: string) => { if (opts.verbose) console.log(line); };
 
@@ -138,14 +155,13 @@ export async function startPlayground(opts: PlaygroundOptions = {}): Promise<Pla
         return sendJson(res, 200, readGrid(emu, offset, limit));
       }
       case '/api/state':
-        return sendJson(res, 200, readState(emu));
+        return sendJson(res, 200, readState(emu, actor));
       case '/api/run': {
         if (req.method !== 'POST') return methodNotAllowed(res);
         const body = await readBody(req);
         const fn = typeof body.fn === 'string' ? body.fn : '';
         const args = Array.isArray(body.args) ? body.args : [];
-        // google.script.run cannot call private functions (names ending in _) either.
-        if (!/^[A-Za-z$][\w$]*$/.test(fn) || fn.endsWith('_')) return sendJson(res, 200, { error: { name: 'ScriptError', message: `Script function not found: ${fn}` } });
+        if (!callable.has(fn)) return sendJson(res, 200, { error: { name: 'ScriptError', message: `Script function not found: ${fn}` } });
         const started = Date.now();
         try {
           const result = bundle.call(fn, ...args);
@@ -207,17 +223,23 @@ export async function startPlayground(opts: PlaygroundOptions = {}): Promise<Pla
 
 function setUpScenario(emu: Emulator, bundle: Bundle, scenario: Scenario): void {
   if (scenario === 'fresh') return;
-  if (scenario === 'partial') {
+  if (scenario === 'partial' || scenario === 'running-elsewhere') {
     // Backup, new columns and the schema check done; the long step started but not finished
-    // (with more rows than one chunk), so the sidebar opens on a resumable checkpoint.
+    // (with more rows than one chunk). 'partial': that sidebar was closed long enough ago for
+    // its lease to lapse, so this one resumes from the checkpoint. 'running-elsewhere': it is
+    // still open, so this sidebar shows someone else's run in progress.
+    const other = { clientId: 'another-sidebar' };
     for (let i = 0; i < MAX_SETUP_UNITS; i++) {
-      const r = bundle.call<any>('runMigrationStep', {});
-      if (!r.ok) throw new Error(`scenario partial: runMigrationStep failed: ${r.message}`);
+      const r = bundle.call<any>('runMigrationStep', other);
+      if (!r.ok) throw new Error(`scenario ${scenario}: runMigrationStep failed: ${r.message}`);
       const settled = r.status.steps.filter((s: any) => s.state === 'done' || s.state === 'skipped').length;
       const started = r.status.steps.some((s: any) => s.id === 'initialize_versions' && (s.state !== 'pending' || s.rowsDone));
-      if (r.complete || settled >= 4 || (settled >= 3 && started)) return;
+      if (r.complete || settled >= 4 || (settled >= 3 && started)) {
+        if (scenario === 'partial') emu.clock.advance((LEASE_SECONDS + 60) * 1000);
+        return;
+      }
     }
-    throw new Error('scenario partial: the migration did not reach step 4');
+    throw new Error(`scenario ${scenario}: the migration did not reach step 4`);
   }
   // migrated-8-days-ago: the whole migration, then the clock moves on past the 7-day window.
   for (let i = 0; i < MAX_SETUP_UNITS; i++) {
@@ -277,7 +299,7 @@ function readGrid(emu: Emulator, offset: number, limit: number): Grid {
   return { ...base, columnCount: lastCol, lastRow, header, rows };
 }
 
-function readState(emu: Emulator): Record<string, unknown> {
+function readState(emu: Emulator, actor: string): Record<string, unknown> {
   const g = emu.globals() as any;
   const properties = g.PropertiesService.getDocumentProperties().getProperties();
   const files = emu.files().map((f) => ({
@@ -287,7 +309,7 @@ function readState(emu: Emulator): Record<string, unknown> {
     properties,
     files,
     clock: new Date(emu.clock.now()).toISOString(),
-    user: OWNER,
+    user: actor,
     executions: emu.stats.executions.length,
   };
 }
@@ -401,8 +423,9 @@ const USAGE = `Usage: npm start -- [options]
   --port N          port on 127.0.0.1 (default 8787, or $PORT; 0 = any free port)
   --rows N          data rows in Operaciones (default 2500)
   --columns N       v2.1 columns (default 65)
-  --scenario S      fresh | partial | migrated-8-days-ago (default fresh)
+  --scenario S      fresh | partial | migrated-8-days-ago | running-elsewhere (default fresh)
   --hostile         put markup into a header, a cell and the file name
+  --as EMAIL        act as this user instead of the owner (read-only mode)
   --seed N          seed of the sample data
   --verbose         log requests and server calls
   --help            this text
@@ -433,6 +456,12 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
         break;
       }
       case '--hostile': out.hostile = true; break;
+      case '--as': {
+        const u = value();
+        if (!u || !/^[^@\s]+@[^@\s]+$/.test(u)) throw new Error(`--as needs an email address, got ${JSON.stringify(u)}`);
+        out.user = u;
+        break;
+      }
       case '--verbose': out.verbose = true; break;
       case '--help': case '-h': out.help = true; break;
       default: throw new Error(`unknown option ${arg}\n\n${USAGE}`);
@@ -464,7 +493,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   console.log(`Sheet Migrator playground: ${pg.url}`);
-  console.log(`  ${opts.rows ?? 2500} rows × ${opts.columns ?? 65} columns, scenario ${opts.scenario ?? 'fresh'}${opts.hostile ? ', hostile text' : ''}. Press Ctrl-C to stop.`);
+  console.log(`  ${opts.rows ?? 2500} rows × ${opts.columns ?? 65} columns, scenario ${opts.scenario ?? 'fresh'}${opts.hostile ? ', hostile text' : ''}, acting as ${opts.user || OWNER}. Press Ctrl-C to stop.`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

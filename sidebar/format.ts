@@ -70,7 +70,7 @@ export function explainFailure(action: string, raw: string): PlainError {
       todo: 'Wait a while (limits reset within 24 hours) and press the button again; progress is saved.',
     };
   }
-  if (/lock|busy|another/.test(lower)) {
+  if (/\block\b|\bbusy\b|another (user|execution|run)/.test(lower)) {
     return {
       what: `Someone else is working on the migration right now: ${msg}`,
       todo: 'Wait a minute until their step finishes, then try again.',

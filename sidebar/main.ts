@@ -152,9 +152,13 @@ function renderNotices(): Child[] {
         `Only ${s.whoCanAct || 'the owner of this file'} can run, roll back or start over. You can still watch, dry-run and verify.`)));
   }
   if (s.running && state.busy !== 'run') {
+    const self = !!s.actor && s.running.by.toLowerCase() === s.actor.toLowerCase();
     out.push(el('div', { className: 'notice warn', 'data-testid': 'running-elsewhere' },
-      el('strong', null, `${s.running.by || 'Another user'} is running the migration`),
-      el('p', null, `Started ${formatDate(s.running.since)}. This sidebar follows their progress; the buttons come back when they finish.`)));
+      el('strong', null, self
+        ? 'The migration is running in another sidebar or window of yours'
+        : `${s.running.by || 'Another user'} is running the migration`),
+      el('p', null, `Started ${formatDate(s.running.since)}. This sidebar follows the progress; the buttons come back when that run finishes`,
+        self ? ', or a few minutes after that window was closed.' : '.')));
   }
   const failed = s.steps.find((x) => x.state === 'failed');
   if (failed && state.busy !== 'run') {
@@ -259,8 +263,8 @@ function showError(action: string, e: unknown): void {
 }
 
 /** An ok:false answer: the server's message already says what happened and what to do. */
-function showRefusal(message: string): void {
-  state.error = { what: message || 'The server refused the request.', todo: 'Nothing was changed by this request.' };
+function showRefusal(message: string, todo = 'Nothing was changed by this request.'): void {
+  state.error = { what: message || 'The server refused the request.', todo };
   say(state.error.what);
 }
 
@@ -323,8 +327,8 @@ function scheduleWatch(): void {
   }, WATCH_INTERVAL_MS);
 }
 
-function stepKey(s: Status): string {
-  return JSON.stringify(s.steps.map((x) => [x.state, x.rowsDone, x.detail]));
+function stepKey(s: Status, message: string): string {
+  return JSON.stringify([message, s.steps.map((x) => [x.state, x.rowsDone, x.detail])]);
 }
 
 async function runLoop(mode: 'next' | 'all'): Promise<void> {
@@ -335,7 +339,7 @@ async function runLoop(mode: 'next' | 'all'): Promise<void> {
   state.result = null;
   renderResult();
   let settledBefore = settledCount(state.status);
-  let lastKey = stepKey(state.status);
+  let lastKey = stepKey(state.status, '');
   let stalled = 0;
   say(runningLine(state.status, null));
   render();
@@ -344,7 +348,7 @@ async function runLoop(mode: 'next' | 'all'): Promise<void> {
       const res: StepResult = await call('runMigrationStep', { clientId });
       state.status = res.status;
       if (!res.ok) {
-        showRefusal(res.message);
+        showRefusal(res.message, 'Everything finished before this is saved. The log below has the details.');
         break;
       }
       if (res.complete) {
@@ -357,7 +361,7 @@ async function runLoop(mode: 'next' | 'all'): Promise<void> {
       const stepFinished = settled > settledBefore;
       settledBefore = settled;
       if (stepFinished) void refreshLog();
-      const key = stepKey(res.status);
+      const key = stepKey(res.status, res.message);
       stalled = key === lastKey ? stalled + 1 : 0;
       lastKey = key;
       if (stalled >= MAX_STALLED_CALLS) {
@@ -467,8 +471,11 @@ async function doStartOver(): Promise<void> {
   say('Starting over…');
   render();
   try {
-    state.status = await call('startOver', { clientId });
-    say('Step progress cleared. The next run starts with the first step.');
+    const st = await call('startOver', { clientId });
+    state.status = st;
+    // startOver answers with the status; a refusal comes back as its `problem`.
+    if (st.problem) showRefusal(st.problem);
+    else say('Step progress cleared. The next run starts with the first step.');
   } catch (e) {
     showError('start over', e);
   } finally {
@@ -484,6 +491,7 @@ async function doRollback(): Promise<void> {
   state.error = null;
   state.result = null;
   renderResult();
+  state.rollbackPreview = null;
   say('Rolling back: saving a snapshot of the current file first…');
   render();
   let report: RollbackAnswer | null = null;

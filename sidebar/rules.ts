@@ -41,6 +41,17 @@ export function rollbackDeadlinePassed(status: Status, nowMs: number): boolean {
   return !isNaN(t) && t <= nowMs;
 }
 
+/**
+ * The server reports no deadline once the window has passed, so a migrated (or part-migrated)
+ * sheet with a backup and no deadline means the window ended; the deadline is also checked
+ * here in case the sidebar stays open past it.
+ */
+export function rollbackWindowEnded(status: Status, nowMs: number): boolean {
+  if (!status.backup) return false;
+  if (status.rollbackAvailableUntil) return rollbackDeadlinePassed(status, nowMs);
+  return status.migrated || hasStarted(status);
+}
+
 const BUSY_REASON: Record<Busy, string> = {
   status: 'Loading the current state…',
   run: 'A migration step is running.',
@@ -81,13 +92,16 @@ export function actionRules(input: RuleInput): Record<ActionId, ActionRule> {
   let blocked: string | null = null;
   if (status.problem) blocked = 'The sheet has a problem (see above).';
   else if (status.canAct === false) blocked = `Read-only: only ${status.whoCanAct || 'the owner'} can change this file.`;
-  else if (status.running) blocked = `${status.running.by || 'Another user'} is running the migration.`;
+  else if (status.running) {
+    const self = !!status.actor && status.running.by.toLowerCase() === status.actor.toLowerCase();
+    blocked = self ? 'It is running in another sidebar or window.' : `${status.running.by || 'Another user'} is running the migration.`;
+  }
 
   if (status.migrated) {
     rules.runAll = off('The migration is complete.');
     rules.runNext = off('The migration is complete.');
     rules.dryRun = off('Already migrated: nothing left to plan.');
-    rules.startOver = off('The migration is complete; to undo it, use Roll back.');
+    rules.startOver = off(status.rollbackAvailableUntil ? 'The migration is complete; to undo it, use Roll back.' : 'The migration is complete.');
   } else {
     if (blocked) {
       rules.runAll = off(blocked);
@@ -101,7 +115,7 @@ export function actionRules(input: RuleInput): Record<ActionId, ActionRule> {
   if (!status.migrated && !hasStarted(status)) rules.verify = off('Nothing to verify yet: run the migration first.');
 
   if (!status.backup) rules.rollback = off('No backup exists yet, so there is nothing to roll back to.');
-  else if (rollbackDeadlinePassed(status, nowMs)) rules.rollback = off('The rollback window has ended.');
+  else if (rollbackWindowEnded(status, nowMs)) rules.rollback = off('The rollback window has ended.');
   else if (!status.rollbackAvailableUntil) rules.rollback = off('Nothing to roll back right now.');
   else if (blocked) rules.rollback = off(blocked);
 

@@ -14,11 +14,12 @@ import type {
 import plan from '../src/migration.config.json';
 import { el, Child } from './dom';
 import { formatDate, formatNumber, formatTime, formatDuration, plural } from './format';
-import { isSettled, nextStep, settledCount, rollbackDeadlinePassed, ActionId, ActionRule } from './rules';
+import { isSettled, nextStep, settledCount, rollbackWindowEnded, ActionId, ActionRule } from './rules';
 
 export const NEW_COLUMNS: string[] = plan.newColumns.map((c) => c.name);
 export const FROM_VERSION = plan.fromVersion;
 export const TO_VERSION = plan.toVersion;
+const ROLLBACK_DAYS: number = plan.rollbackWindowDays;
 
 const STATE_LABEL: Record<StepState, string> = {
   pending: 'Waiting',
@@ -166,12 +167,15 @@ export function renderBackup(status: Status, nowMs: number): Child[] {
         : el('span', null, b.name)),
     el('p', { className: 'muted' }, `Taken ${formatDate(b.createdAt)}`),
   ];
-  if (status.rollbackAvailableUntil) {
-    const passed = rollbackDeadlinePassed(status, nowMs);
-    out.push(el('p', { className: passed ? 'deadline passed' : 'deadline', 'data-testid': 'rollback-deadline' },
-      passed ? `Rollback window ended ${formatDate(status.rollbackAvailableUntil)}` : `Roll back possible until ${formatDate(status.rollbackAvailableUntil)}`));
+  if (rollbackWindowEnded(status, nowMs)) {
+    out.push(el('p', { className: 'deadline passed', 'data-testid': 'rollback-deadline' },
+      status.rollbackAvailableUntil
+        ? `Rollback window ended ${formatDate(status.rollbackAvailableUntil)}`
+        : `Rollback window ended: a rollback is possible for ${plural(ROLLBACK_DAYS, 'day')} after the migration. The backup file stays in Drive.`));
+  } else if (status.rollbackAvailableUntil) {
+    out.push(el('p', { className: 'deadline', 'data-testid': 'rollback-deadline' }, `Roll back possible until ${formatDate(status.rollbackAvailableUntil)}`));
   } else {
-    out.push(el('p', { className: 'deadline passed' }, 'Rollback not available.'));
+    out.push(el('p', { className: 'deadline passed' }, 'Nothing to roll back now: the sheet is not migrated.'));
   }
   return out;
 }

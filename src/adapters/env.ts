@@ -1,6 +1,7 @@
 // The one place that touches the Apps Script globals. Everything else receives an Env.
 // `g` is the global object: Apps Script's in production, the emulator's in tests.
 import { Env, SpreadsheetLike, DriveFileLike, PropertyStore, LockLike, CacheLike, DriveFolderLike } from '../core/gas';
+import { isPermissionError } from '../core/retry';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export function appsScriptEnv(g: any = globalThis): Env {
@@ -16,6 +17,8 @@ export function appsScriptEnv(g: any = globalThis): Env {
       try {
         return g.DriveApp.getFileById(id) as DriveFileLike;
       } catch (e) {
+        // A missing scope is a deployment error, not a missing file: never report it as "gone".
+        if (isPermissionError(e)) throw e;
         // Apps Script throws for a deleted file or one we may not see: both mean "gone" here.
         return null;
       }

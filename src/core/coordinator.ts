@@ -4,7 +4,7 @@
 // changed and how to roll back. One instance serves one execution.
 import { AppContext } from '../api/context';
 import { Access, checkAccess } from './access';
-import { CorruptStateError, BackupRecord, HistoryEntry, Lease, RunState, StepCheckpoint, StateStore } from './state';
+import { CorruptStateError, BackupRecord, HistoryEntry, KEYS, Lease, RunState, StepCheckpoint, StateStore } from './state';
 import { acquireLease, isLeaseLive, releaseLease } from './lease';
 import { withRetry } from './retry';
 import { analyzeHeader, cellLimitProblem, gridGrowth, HeaderAnalysis, readHeaderRow, runPreflight } from './preflight';
@@ -15,6 +15,9 @@ import { backupName } from './steps/createBackup';
 import { Step, StepOutcome, plural } from './steps/types';
 import { Check, LogEntry, MigrationReport, PlannedStep, ReportStep, Status, StepId } from './types';
 import { SheetLike, SpreadsheetLike } from './gas';
+import { readProgress, RollbackProgress } from './rollback/progress';
+import { propertySpaceProblem } from './quota';
+import { ROLLBACK_PROTECTION_DESCRIPTION } from './protection';
 
 export interface RunRequest {
   /** 'step': one unit (the sidebar); 'all': units until done or the budget nears. */
@@ -44,6 +47,8 @@ interface Snapshot {
   backup: BackupRecord | null;
   history: HistoryEntry[];
   lease: Lease | null;
+  /** A rollback that has started and not finished (its checkpoint, sm.rollback). */
+  rollback: RollbackProgress | null;
 }
 
 type UnitResult =
@@ -56,7 +61,19 @@ const MAX_CHUNK_ROWS = 50000;
 
 /** Reads the state records; a corrupt one throws CorruptStateError with its way out. */
 export function loadSnapshot(store: StateStore): Snapshot {
-  return { run: store.readRun(), backup: store.readBackup(), history: store.readHistory(), lease: store.readLease() };
+  return { run: store.readRun(), backup: store.readBackup(), history: store.readHistory(), lease: store.readLease(), rollback: readProgress(store) };
+}
+
+/**
+ * While a rollback is under way the tab may be half restored: a migration started between two
+ * of its calls would work on that, and the rollback, when resumed, would undo the migration's
+ * work without a backup of it. So nothing migrates until the rollback has finished.
+ */
+export function rollbackInProgressMessage(p: RollbackProgress): string {
+  return (
+    `A rollback to v2.1 started by ${p.startedBy || 'someone'} at ${p.startedAt} has not finished (it stopped at phase ${p.phase}). ` +
+    'Nothing was changed. Finish it first: choose "Roll back to v2.1…" again in the Sheet Migrator menu or the sidebar (it resumes where it stopped), then run the migration.'
+  );
 }
 
 /** "email#client" names one sidebar; the email alone names the script editor or a menu. */
@@ -91,7 +108,7 @@ export class Coordinator {
   private readonly ss: SpreadsheetLike;
   private readonly access: Access;
   private owner = '';
-  private s: Snapshot = { run: null, backup: null, history: [], lease: null };
+  private s: Snapshot = { run: null, backup: null, history: [], lease: null, rollback: null };
   private layout: HeaderAnalysis | null = null;
   private sheet: SheetLike | null = null;
   private protectionChecked = false;
@@ -121,6 +138,16 @@ export class Coordinator {
       log.warn(null, `Run refused for ${this.access.actor || 'an unidentified user'}: not allowed to change this file.`);
       return this.refuse(req, this.access.reason || 'You may not change this file.', [], false);
     }
+    if (this.s.rollback) {
+      const why = rollbackInProgressMessage(this.s.rollback);
+      log.warn(null, `Run by ${this.owner} refused: ${why}`);
+      return this.refuse(req, why, [why], false);
+    }
+    const full = this.retry(() => propertySpaceProblem(env.documentProperties()));
+    if (full) {
+      log.error(null, full);
+      return this.refuse(req, full, [full], false);
+    }
 
     let units = 0;
     try {
@@ -135,6 +162,11 @@ export class Coordinator {
       if (req.force) this.retry(() => this.startOverHeld(`Forced restart by ${this.access.actor}`));
       // Re-read under the lease: another execution may have moved on since the first read.
       this.s = this.retry(() => loadSnapshot(store));
+      if (this.s.rollback) {
+        const why = rollbackInProgressMessage(this.s.rollback);
+        this.retry(() => this.releaseHeld());
+        return this.refuse(req, why, [why], false);
+      }
 
       const budgetMs = this.app.config.timeBudgetSeconds * 1000;
       let longestUnit = 0;
@@ -500,6 +532,9 @@ export class Coordinator {
     const run = this.s.run;
     const migrated = !run && isMigrated(pre.analysis, this.s.history, config);
     const problems = pre.problems.map((p) => p.message);
+    if (this.s.rollback) problems.unshift(rollbackInProgressMessage(this.s.rollback));
+    const full = migrated ? null : propertySpaceProblem(env.documentProperties());
+    if (full) problems.push(full);
     let plan: PlannedStep[] = [];
     if (pre.analysis && pre.analysis.headers.length) {
       const chunkRows = (run && run.chunkRows) || req.chunkRows || config.chunkRows;
@@ -570,8 +605,19 @@ export class Coordinator {
       store.clearBackup();
       log.warn(null, `The unreadable backup record was discarded${id ? ` (it named the file ${id[1]}, which was not touched)` : ''}; a new backup will be taken.`);
     }
+    let rollbackDiscarded = false;
+    try {
+      readProgress(store);
+    } catch (e) {
+      // An unreadable rollback checkpoint cannot be resumed; a new rollback starts afresh (it
+      // takes its own snapshot first), so discarding it loses nothing.
+      store.remove(KEYS.rollback);
+      rollbackDiscarded = true;
+      log.warn(null, 'The unreadable rollback checkpoint was discarded. If a rollback was under way, choose "Roll back to v2.1…" again: it starts over from a new snapshot.');
+    }
     const sheet = this.ss.getSheetByName(config.targetSheet);
     if (sheet && runProtection !== 'preexisting') removeMigrationProtection(env, sheet);
+    if (sheet && rollbackDiscarded) removeMigrationProtection(env, sheet, ROLLBACK_PROTECTION_DESCRIPTION);
     log.info(null, `${why}: step checkpoints cleared${this.s.backup ? `; the backup record "${this.s.backup.name}" is kept` : ''}.`);
   }
 
@@ -633,15 +679,20 @@ export class Coordinator {
         backup: safe(() => store.readBackup(), null),
         history: safe(() => store.readHistory(), []),
         lease: safe(() => store.readLease(), null),
+        rollback: safe(() => readProgress(store), null),
       };
     }
     const sheet = this.ss.getSheetByName(config.targetSheet);
     this.layout = sheet ? analyzeHeader(readHeaderRow(sheet, config.headerRow), config) : null;
-    return this.buildStatusFromMemory(problem || corrupt || this.sheetProblem(), viewer, env.now());
+    const found = problem || corrupt || this.sheetProblem();
+    // A full property store keeps a run from starting; once migrated it does not matter.
+    const full = found || isMigrated(this.layout, this.s.history, config) ? null : propertySpaceProblem(env.documentProperties());
+    return this.buildStatusFromMemory(found || full, viewer, env.now());
   }
 
   private sheetProblem(): string | null {
     const { config } = this.app;
+    if (this.s.rollback) return rollbackInProgressMessage(this.s.rollback);
     if (!this.layout) {
       const tabs = this.ss.getSheets().map((s) => `"${s.getName()}"`).join(', ');
       return `This spreadsheet has no tab named "${config.targetSheet}" (its tabs are ${tabs || 'none'}). Open the spreadsheet that holds the v2.1 "${config.targetSheet}" tab.`;
@@ -664,6 +715,7 @@ export class Coordinator {
       viewer,
       access: this.access,
       problem,
+      rollback: this.s.rollback,
     });
   }
 

@@ -63,6 +63,8 @@ export interface SpreadsheetLike {
   getSpreadsheetTimeZone(): string;
   /** null for files in shared drives, which have no owner. */
   getOwner(): { getEmail(): string } | null;
+  /** Renames the file (needs only the Sheets scope, unlike DriveApp's File.setName). */
+  rename?(newName: string): void;
 }
 
 export interface DriveFileLike {

@@ -25,23 +25,26 @@ export function acquireLease(
 ): LeaseResult {
   const lock = env.documentLock();
   if (!lock.tryLock(LOCK_WAIT_MS)) {
+    // Someone is writing the lease this very moment. A read without the lock is safe (it changes
+    // nothing) and usually names who already holds it.
+    let seen: Lease | null = null;
+    try {
+      seen = store.readLease();
+    } catch (e) {
+      seen = null;
+    }
+    const holder = isLeaseLive(seen, env.now()) && seen.owner !== owner ? seen : null;
     return {
       ok: false,
-      holder: null,
-      message: 'Another Sheet Migrator execution is saving its state right now. Wait a few seconds and try again.',
+      holder,
+      message: holder ? heldMessage(holder) : 'Another Sheet Migrator execution is saving its state right now. Wait a few seconds and try again.',
     };
   }
   try {
     const now = env.now();
     const current = store.readLease();
     if (isLeaseLive(current, now) && current.owner !== owner) {
-      return {
-        ok: false,
-        holder: current,
-        message:
-          `A ${current.op} is already being run by ${displayOwner(current.owner)} since ${current.since}. ` +
-          `Wait for it to finish (its hold expires at ${current.expiresAt} if it was interrupted), then try again.`,
-      };
+      return { ok: false, holder: current, message: heldMessage(current) };
     }
     const lease: Lease = {
       owner,
@@ -55,6 +58,13 @@ export function acquireLease(
   } finally {
     lock.releaseLock();
   }
+}
+
+function heldMessage(current: Lease): string {
+  return (
+    `A ${current.op} is already being run by ${displayOwner(current.owner)} since ${current.since}. ` +
+    `Wait for it to finish (its hold expires at ${current.expiresAt} if it was interrupted), then try again.`
+  );
 }
 
 /** Gives the lease back if `owner` still holds it. */

@@ -6,6 +6,9 @@
 import { Env, ProtectionLike, SheetLike } from './gas';
 
 export const PROTECTION_DESCRIPTION = 'Sheet Migrator: migration in progress';
+/** The rollback protects the tab too (edits between its snapshot and the restore would be lost). */
+export const ROLLBACK_PROTECTION_DESCRIPTION = 'Sheet Migrator: rollback in progress';
+const OUR_DESCRIPTIONS = [PROTECTION_DESCRIPTION, ROLLBACK_PROTECTION_DESCRIPTION];
 
 /** Sheet protections; Apps Script wants the ProtectionType enum, the emulator accepts either. */
 function sheetProtections(env: Env, sheet: SheetLike): ProtectionLike[] {
@@ -15,12 +18,17 @@ function sheetProtections(env: Env, sheet: SheetLike): ProtectionLike[] {
 
 export type ProtectionState = 'ours' | 'preexisting' | 'none';
 
-/** What protects the sheet right now: our protection, someone else's, or nothing. */
-export function findProtection(env: Env, sheet: SheetLike): { state: ProtectionState; ours: ProtectionLike[] } {
+/**
+ * What protects the sheet right now: our protection (the one with `description`), someone
+ * else's, or nothing. Sheet Migrator's other protection (migration vs rollback) is not
+ * "someone else's": the rollback of an interrupted migration finds the migration's.
+ */
+export function findProtection(env: Env, sheet: SheetLike, description = PROTECTION_DESCRIPTION): { state: ProtectionState; ours: ProtectionLike[] } {
   const all = sheetProtections(env, sheet);
-  const ours = all.filter((p) => p.getDescription() === PROTECTION_DESCRIPTION);
+  const ours = all.filter((p) => p.getDescription() === description);
   if (ours.length) return { state: 'ours', ours };
-  return { state: all.length ? 'preexisting' : 'none', ours: [] };
+  const foreign = all.filter((p) => !OUR_DESCRIPTIONS.includes(p.getDescription()));
+  return { state: foreign.length ? 'preexisting' : 'none', ours: [] };
 }
 
 /**
@@ -29,14 +37,15 @@ export function findProtection(env: Env, sheet: SheetLike): { state: ProtectionS
  * protect() and setDescription(): the run state recorded, before protecting, that the
  * sheet had no protection, so a blank-description one can only be ours.
  */
-export function protectForMigration(env: Env, sheet: SheetLike, adoptBlank: boolean, owner: string | null = null): ProtectionState {
+export function protectForMigration(env: Env, sheet: SheetLike, adoptBlank: boolean, owner: string | null = null, description = PROTECTION_DESCRIPTION): ProtectionState {
   const all = sheetProtections(env, sheet);
-  let protection = all.find((p) => p.getDescription() === PROTECTION_DESCRIPTION);
+  let protection = all.find((p) => p.getDescription() === description);
   if (!protection) {
     const blank = adoptBlank ? all.find((p) => p.getDescription() === '') : undefined;
-    if (all.length && !blank) return 'preexisting';
+    const foreign = all.filter((p) => !OUR_DESCRIPTIONS.includes(p.getDescription()));
+    if (foreign.length && !blank) return 'preexisting';
     protection = blank || sheet.protect();
-    protection.setDescription(PROTECTION_DESCRIPTION);
+    protection.setDescription(description);
   }
   // Also on a resume: an execution may have died between protecting and restricting.
   restrictToMe(env, protection, owner);
@@ -69,8 +78,8 @@ interface ExtraProtection {
 }
 
 /** Removes the protection this add-on added (never anyone else's). Returns how many. */
-export function removeMigrationProtection(env: Env, sheet: SheetLike): number {
-  const { ours } = findProtection(env, sheet);
+export function removeMigrationProtection(env: Env, sheet: SheetLike, description = PROTECTION_DESCRIPTION): number {
+  const { ours } = findProtection(env, sheet, description);
   ours.forEach((p) => p.remove());
   return ours.length;
 }

@@ -42,3 +42,12 @@ export function withRetry<T>(env: Pick<Env, 'sleep'>, fn: () => T, opts: RetryOp
     }
   }
 }
+
+/**
+ * Apps Script's "You do not have permission to call X. Required permissions: …": the manifest
+ * does not grant the scope. Not transient, and not "the file is gone" either.
+ */
+export function isPermissionError(e: unknown): boolean {
+  const msg = e instanceof Error ? e.message : String(e);
+  return /do not have permission to call|required permissions:/i.test(msg);
+}

@@ -19,11 +19,12 @@ import { withRetry } from './retry';
 import { invalidateColumnMap, normalizeHeader } from './columnMap';
 import { digestNextChunk, isDigestDone, startDigest } from './digest';
 import { Budget } from './rollback/budget';
+import { propertySpaceProblem } from './quota';
 import { ChangeCount, countNextChunk, findV3Columns, startCount } from './rollback/changes';
-import { clearProgress, nextPhase, Phase, READ_ONLY_PHASES, readProgress, RollbackProgress, writeProgress } from './rollback/progress';
+import { clearProgress, nextPhase, Phase, PROTECTED_PHASES, READ_ONLY_PHASES, readProgress, RollbackProgress, writeProgress } from './rollback/progress';
 import { describeAge, headerNames, migrationState } from './rollback/state';
 import { columnLetter, readHeaderRow } from './preflight';
-import { removeMigrationProtection } from './protection';
+import { findProtection, protectForMigration, removeMigrationProtection, ROLLBACK_PROTECTION_DESCRIPTION } from './protection';
 
 export interface RollbackContext {
   env: Env;
@@ -101,6 +102,12 @@ function rollbackOnce(ctx: RollbackContext, opts: RollbackOptions, flag: { mutat
 
   const access = checkAccess(env, ss, config);
   if (!access.canAct) return refuse(ctx, base(ctx, ss, backup), access.reason || 'You may not roll back this migration.');
+  if (!progress) {
+    // A new rollback needs room for its checkpoints; one under way goes on (stopping it would
+    // leave the tab half restored), and its records are already there.
+    const full = propertySpaceProblem(env.documentProperties(), 'rollback');
+    if (full) return refuse(ctx, base(ctx, ss, backup), full);
+  }
 
   let resume = progress;
   if (resume && (!backup || resume.backupId !== backup.id)) {
@@ -157,6 +164,7 @@ function rollbackOnce(ctx: RollbackContext, opts: RollbackOptions, flag: { mutat
       tempSheetName: `${b.sheetName} (rollback ${id.slice(0, 8)})`,
       removedColumns: [],
       proveAttempts: 0,
+      protection: !config.protectDuringMigration ? 'off' : findProtection(env, a.target, ROLLBACK_PROTECTION_DESCRIPTION).state === 'preexisting' ? 'preexisting' : 'ours',
     };
     withRetry(env, () => writeProgress(store, p));
     log.info(
@@ -355,6 +363,7 @@ function planLines(config: MigrationConfig, r: RollbackResult, b: BackupRecord):
 
 class RollbackRun {
   private targetSheet: SheetLike | null = null;
+  private protectionChecked = false;
   private backupSheetCache: SheetLike | null = null;
 
   constructor(
@@ -374,6 +383,7 @@ class RollbackRun {
       // A phase that is one big call (a file copy) needs room; chunked phases check per chunk.
       if (!this.budget.fits(phase === 'snapshot' ? 8000 : 2000)) return this.incomplete();
       if (!READ_ONLY_PHASES.includes(phase)) this.flag.mutating = true;
+      if (PROTECTED_PHASES.includes(phase)) withRetry(env, () => this.protectTarget());
       const outcome = withRetry(env, () => this.run(phase), {
         onRetry: (attempt, e) => this.ctx.log.warn(STEP, `Rollback ${this.p.id}: phase ${phase} hit a transient error (attempt ${attempt}), running it again: ${String(e instanceof Error ? e.message : e)}`),
       });
@@ -512,6 +522,8 @@ class RollbackRun {
     // The snapshot must hold the target tab as it is now, or the rollback could lose edits.
     const snap = env.openSpreadsheetById(p.snapshotId).getSheetByName(this.target().getName());
     const target = this.target();
+    // The copy carries the rollback's own protection, which is not part of the state it keeps.
+    if (snap) removeMigrationProtection(env, snap, ROLLBACK_PROTECTION_DESCRIPTION);
     if (!snap || snap.getLastRow() !== target.getLastRow() || snap.getLastColumn() !== target.getLastColumn()) {
       p.snapshotId = null;
       p.snapshotRequested = false;
@@ -659,6 +671,8 @@ class RollbackRun {
   private finish(): Outcome {
     const { env, config, store, log } = this.ctx;
     const p = this.p;
+    // Before the record goes: a crash after this resumes here and removes it again (no-op).
+    removeMigrationProtection(env, this.target(), ROLLBACK_PROTECTION_DESCRIPTION);
     invalidateColumnMap(env.documentCache());
     store.clearRun();
     const history = store.readHistory();
@@ -702,6 +716,29 @@ class RollbackRun {
   }
 
   // --- helpers ---
+
+  /**
+   * Protects the target tab from the snapshot on, so that nobody else's edit made between the
+   * snapshot and the restore is lost (it would be in neither). Kept until the rollback
+   * completes, also across a failed or interrupted call: the tab is half restored then, and a
+   * resumed call restores it again. The owner of the file can always edit. Idempotent: a
+   * resumed call finds its protection (or the blank one an interrupted call left) and adopts it.
+   */
+  private protectTarget(): void {
+    if (this.protectionChecked) return;
+    const mode = this.p.protection || (this.ctx.config.protectDuringMigration ? 'ours' : 'off');
+    if (mode === 'ours') {
+      let owner: string | null = null;
+      try {
+        const o = this.ss.getOwner();
+        owner = o ? o.getEmail() : null;
+      } catch (e) {
+        owner = null;
+      }
+      protectForMigration(this.ctx.env, this.target(), true, owner, ROLLBACK_PROTECTION_DESCRIPTION);
+    }
+    this.protectionChecked = true;
+  }
 
   private done(): RollbackResult {
     const r = this.report();

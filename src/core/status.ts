@@ -21,6 +21,8 @@ export interface StatusInput {
   viewer: string | null;
   access: Access | null;
   problem: string | null;
+  /** A rollback under way (sm.rollback), shown so that nobody starts a migration meanwhile. */
+  rollback?: { phase: string; startedBy: string; startedAt: string } | null;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -96,6 +98,7 @@ export function buildStatus(i: StatusInput): Status {
     v3ColumnsPresent: layout ? layout.v3Present.slice() : [],
     problem: i.problem,
     failure: run && run.failure ? run.failure : null,
+    rollbackInProgress: i.rollback ? { phase: i.rollback.phase, by: i.rollback.startedBy, since: i.rollback.startedAt } : null,
   };
   if (i.access) {
     status.canAct = i.access.canAct;

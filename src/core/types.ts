@@ -48,6 +48,8 @@ export interface Status {
   problem?: string | null;
   /** The last failure of the run under way: which step, what happened, what to do. */
   failure?: { step: StepId; message: string; at: string } | null;
+  /** A rollback that has started and not finished: no migration may start until it has. */
+  rollbackInProgress?: { phase: string; by: string; since: string } | null;
 }
 
 export interface RunOptions {

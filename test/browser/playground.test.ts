@@ -7,6 +7,14 @@ import { startPlayground, Playground, HOSTILE_TEXT } from '../../playground/serv
 import { launchChromium, BrowserSession } from '../../playground/browser';
 import { describeBrowser } from './browserGate';
 
+// Functions passed to page.evaluate run in the browser; this file is compiled without the DOM
+// lib (it is Node code), so the few browser globals they use are declared here, loosely.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+declare const document: any;
+declare const window: any;
+declare const MutationObserver: any;
+type HTMLElement = any;
+
 jest.setTimeout(120000);
 
 interface Problems {
@@ -81,6 +89,11 @@ describeBrowser('playground in Chromium: dry run, run all, verify, roll back', (
     expect(await sb.locator('#btn-rollback').isDisabled()).toBe(true);
     await expect(sb.locator('#reasons').textContent()).resolves.toMatch(/Roll back…: No backup exists yet/);
     expect(await sb.locator('#btn-runAll').isEnabled()).toBe(true);
+    // Disabled buttons point at their reason; the status line is a polite live region.
+    const describedBy = await sb.locator('#btn-rollback').getAttribute('aria-describedby');
+    await expect(sb.locator(`#${describedBy}`).textContent()).resolves.toMatch(/No backup exists yet/);
+    await expect(sb.locator('#status-line').getAttribute('aria-live')).resolves.toBe('polite');
+    await expect(sb.locator('#status-line').textContent()).resolves.toMatch(/Ready to migrate/);
   });
 
   test('dry run shows the plan and changes nothing', async () => {
@@ -119,7 +132,7 @@ describeBrowser('playground in Chromium: dry run, run all, verify, roll back', (
     await sb.locator('[data-testid="report"]').waitFor();
     await expect(sb.locator('#badge').textContent()).resolves.toBe('Migrated to v3.0');
 
-    const seen: string[] = await frame().evaluate(() => (window as unknown as { __seen: string[] }).__seen);
+    const seen: string[] = await frame().evaluate(() => (window as { __seen: string[] }).__seen);
     expect(seen.some((s) => /^Step 4 of 5/.test(s))).toBe(true);
     expect(seen.some((s) => /[\d,]+ of 2,500 rows/.test(s))).toBe(true);
 
@@ -160,9 +173,11 @@ describeBrowser('playground in Chromium: dry run, run all, verify, roll back', (
     const text = await confirm.textContent();
     expect(text).toMatch(/Discarded:/);
     expect(text).toMatch(/snapshot copy of the whole file/);
-    // Cancel really cancels.
-    await confirm.locator('#confirm-no').click();
+    // Keyboard: focus lands on Cancel, Escape cancels and gives focus back to the button.
+    await expect(frame().evaluate(() => document.activeElement && document.activeElement.id)).resolves.toBe('confirm-no');
+    await page.keyboard.press('Escape');
     expect(await sb.locator('[data-testid="confirm-rollback"]').count()).toBe(0);
+    await expect(frame().evaluate(() => document.activeElement && document.activeElement.id)).resolves.toBe('btn-rollback');
     expect((await getJson(pg, '/api/state')).files.length).toBe(filesBefore);
 
     await sb.locator('#btn-rollback').click();
@@ -217,8 +232,8 @@ describeBrowser('playground in Chromium: hostile sheet text stays text', () => {
   });
 
   const xss = async () => ({
-    page: await page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss),
-    sidebar: await frame().evaluate(() => (window as unknown as { __xss?: unknown }).__xss),
+    page: await page.evaluate(() => (window as { __xss?: unknown }).__xss),
+    sidebar: await frame().evaluate(() => (window as { __xss?: unknown }).__xss),
   });
 
   test('a header, a cell and the file name holding markup render as text in the grid', async () => {
@@ -244,6 +259,10 @@ describeBrowser('playground in Chromium: hostile sheet text stays text', () => {
 
   test('the host menu runs Verify and Roll back through the real menu handlers', async () => {
     await page.locator('#ext-button').click();
+    await page.locator('[role="menuitem"][data-fn="showSidebar"]').click();
+    await sb.locator('#app[aria-busy="false"]').waitFor();
+    await expect(page.locator('#sidebar-title').textContent()).resolves.toBe('Sheet Migrator');
+    await page.locator('#ext-button').click();
     await page.locator('[role="menuitem"][data-fn="menuVerifyMigration"]').click();
     await expect(page.locator('#dialog-title').textContent()).resolves.toBe('Verify migration');
     await page.locator('#dialog-buttons button', { hasText: 'OK' }).click();
@@ -262,6 +281,90 @@ describeBrowser('playground in Chromium: hostile sheet text stays text', () => {
   });
 
   test('no console errors or uncaught exceptions on the page', () => {
+    expect(problems.errors).toEqual([]);
+  });
+});
+
+describeBrowser('playground in Chromium: the other states the sidebar must explain', () => {
+  let session: BrowserSession;
+  const open: Playground[] = [];
+
+  beforeAll(async () => {
+    session = await launchChromium();
+  });
+
+  afterAll(async () => {
+    if (session) await session.close();
+    await Promise.all(open.map((p) => p.close()));
+  });
+
+  async function scenario(opts: Parameters<typeof startPlayground>[0]) {
+    const pg = await startPlayground({ port: 0, ...opts });
+    open.push(pg);
+    return { pg, ...(await openPlayground(session, pg)) };
+  }
+
+  test('partly migrated: resumes from the checkpoint inside the long step', async () => {
+    const { page, sb, problems } = await scenario({ rows: 2500, scenario: 'partial' });
+    await sb.locator('[data-testid="paused"]').waitFor();
+    await expect(sb.locator('[data-testid="progress-label"]').textContent()).resolves.toBe('Step 4 of 5');
+    await expect(sb.locator('[data-testid="rows-label"]').textContent()).resolves.toBe('2,000 of 2,500 rows');
+    await sb.locator('#btn-runNext').click();
+    await sb.locator('[data-testid="progress-label"][data-done="4"]').waitFor();
+    // "Run next step" stops after one step.
+    await expect(sb.locator('[data-testid="progress-label"]').textContent()).resolves.toBe('Step 5 of 5');
+    expect(await sb.locator('#btn-runAll').isEnabled()).toBe(true);
+    await sb.locator('#btn-runAll').click();
+    await sb.locator('[data-testid="progress-label"][data-done="5"]').waitFor({ timeout: 60000 });
+    await gridColumns(page, 68);
+    expect(problems.errors).toEqual([]);
+  });
+
+  test('Start over asks first, forgets the step checkpoints and keeps the backup record', async () => {
+    const { page, sb, problems } = await scenario({ rows: 2500, scenario: 'partial' });
+    await sb.locator('#btn-startOver').click();
+    const confirm = sb.locator('[data-testid="confirm-startOver"]');
+    await confirm.waitFor();
+    await expect(confirm.textContent()).resolves.toMatch(/record of the v2\.1 backup is kept/);
+    await confirm.locator('#confirm-yes').click();
+    await sb.locator('[data-testid="progress-label"][data-done="0"]').waitFor();
+    await expect(sb.locator('[data-testid="backup-link"]').textContent()).resolves.toMatch(/_v2\.1_backup_/);
+    // Start over changes no cell: the columns added so far stay until the run (or a rollback).
+    await gridColumns(page, 68);
+    expect(problems.errors).toEqual([]);
+  });
+
+  test('migrated 8 days ago: no rollback, and the sidebar says the window has ended', async () => {
+    const { sb, problems } = await scenario({ rows: 100, scenario: 'migrated-8-days-ago' });
+    await expect(sb.locator('#badge').textContent()).resolves.toBe('Migrated to v3.0');
+    expect(await sb.locator('#btn-rollback').isDisabled()).toBe(true);
+    await expect(sb.locator('#reasons').textContent()).resolves.toContain('Roll back…: The rollback window has ended.');
+    await expect(sb.locator('[data-testid="rollback-deadline"]').textContent()).resolves.toMatch(/^Rollback window ended/);
+    expect(await sb.locator('#btn-verify').isEnabled()).toBe(true);
+    expect(problems.errors).toEqual([]);
+  });
+
+  test("someone who may not act gets a read-only sidebar that says who can", async () => {
+    const { sb, problems } = await scenario({ rows: 100, user: 'viewer@example.com' });
+    const notice = sb.locator('[data-testid="read-only"]');
+    await notice.waitFor();
+    await expect(notice.textContent()).resolves.toMatch(/viewer@example\.com[\s\S]*Only owner@example\.com can run/);
+    for (const id of ['runAll', 'runNext', 'startOver', 'rollback']) {
+      expect(await sb.locator(`#btn-${id}`).isDisabled()).toBe(true);
+    }
+    await expect(sb.locator('#reasons').textContent()).resolves.toContain('Read-only: only owner@example.com can change this file.');
+    expect(await sb.locator('#btn-dryRun').isEnabled()).toBe(true);
+    expect(problems.errors).toEqual([]);
+  });
+
+  test('a run in progress elsewhere is shown as such and blocks the run buttons', async () => {
+    const { sb, problems } = await scenario({ rows: 2500, scenario: 'running-elsewhere' });
+    const notice = sb.locator('[data-testid="running-elsewhere"]');
+    await notice.waitFor();
+    await expect(notice.textContent()).resolves.toMatch(/running in another sidebar or window/);
+    expect(await sb.locator('#btn-runAll').isDisabled()).toBe(true);
+    expect(await sb.locator('#btn-rollback').isDisabled()).toBe(true);
+    await expect(sb.locator('#badge').textContent()).resolves.toBe('Migrating…');
     expect(problems.errors).toEqual([]);
   });
 });

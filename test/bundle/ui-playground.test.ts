@@ -2,6 +2,7 @@
 // stand-in endpoint, its scenarios, its command line and its clean Ctrl-C.
 import * as fs from 'fs';
 import * as path from 'path';
+import * as http from 'http';
 import { spawn } from 'child_process';
 import * as esbuild from 'esbuild';
 import { startPlayground, injectShim, parseArgs, Playground } from '../../playground/server';
@@ -9,8 +10,8 @@ import { DIST } from '../helpers/bundle';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-async function get(pg: Playground, p: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
-  const res = await fetch(new URL(p, pg.url), { headers });
+async function get(pg: Playground, p: string): Promise<{ status: number; text: string }> {
+  const res = await fetch(new URL(p, pg.url));
   return { status: res.status, text: await res.text() };
 }
 
@@ -57,6 +58,8 @@ describe('playground server', () => {
     expect((await run(pg, 'noSuchFunction')).error.message).toMatch(/noSuchFunction/);
     expect((await run(pg, 'helper_')).error.message).toMatch(/not found/);
     expect((await run(pg, 'constructor.constructor')).error.message).toMatch(/not found/);
+    expect((await run(pg, 'toString')).error.message).toMatch(/not found/);
+    expect((await run(pg, 'Date')).error.message).toMatch(/not found/);
   });
 
   test('the menu was built by onOpen in AuthMode.NONE', async () => {
@@ -78,20 +81,32 @@ describe('playground server', () => {
     // Migrate first, so that the rollback has something to do.
     for (let i = 0; i < 50; i++) if ((await run(pg, 'runMigrationStep', {})).result.complete) break;
     const post = (answers: string[]) =>
-      fetch(new URL('/api/menu', pg.url), { method: 'POST', body: JSON.stringify({ fn: 'menuRollbackMigration', answers }) }).then((r) => r.json());
+      fetch(new URL('/api/menu', pg.url), { method: 'POST', body: JSON.stringify({ fn: 'menuRollbackMigration', answers }) }).then((r) => r.json() as Promise<any>);
     const first = await post([]);
     expect(first.alerts[0].buttons).toBe('YES_NO');
     expect(JSON.parse((await get(pg, '/api/grid')).text).columnCount).toBe(68);
     const second = await post(['YES']);
     expect(second.error).toBeUndefined();
     expect(JSON.parse((await get(pg, '/api/grid')).text).columnCount).toBe(65);
-    const notMenu = await fetch(new URL('/api/menu', pg.url), { method: 'POST', body: JSON.stringify({ fn: 'startOver' }) }).then((r) => r.json());
+    const notMenu = await fetch(new URL('/api/menu', pg.url), { method: 'POST', body: JSON.stringify({ fn: 'startOver' }) }).then((r) => r.json() as Promise<any>);
     expect(notMenu.error.message).toMatch(/not an item of the add-on menu/);
   });
 
   test('answers only to 127.0.0.1 and localhost (no DNS rebinding)', async () => {
-    expect((await get(pg, '/api/state', { host: 'evil.example:80' })).status).toBe(403);
-    expect((await get(pg, '/api/state', { host: `localhost:${pg.port}` })).status).toBe(200);
+    // fetch() will not send a forged Host header; http.request will.
+    const status = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = http.request({ host: '127.0.0.1', port: pg.port, path: '/api/state', headers: { host } }, (res) => {
+          res.resume();
+          resolve(res.statusCode || 0);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    expect(await status('evil.example')).toBe(403);
+    expect(await status(`evil.example:${pg.port}`)).toBe(403);
+    expect(await status(`localhost:${pg.port}`)).toBe(200);
+    expect(await status(`127.0.0.1:${pg.port}`)).toBe(200);
   });
 });
 

@@ -46,7 +46,16 @@ export interface RollbackProgress {
   tempSheetName: string;
   removedColumns: string[];
   proveAttempts: number;
+  /**
+   * Whether this rollback protects the target tab while it changes it ('ours'), found it
+   * protected by someone else ('preexisting', left alone), or does not ('off'). Decided before
+   * anything changes; absent in records of older versions, which then count as 'ours'.
+   */
+  protection?: 'ours' | 'preexisting' | 'off';
 }
+
+/** Phases during which the target tab is protected: from the snapshot to the last restore check. */
+export const PROTECTED_PHASES: readonly Phase[] = ['snapshot', 'temp_sheet', 'remove_v3', 'fit_grid', 'copy_range', 'prove', 'delete_temp'];
 
 export function readProgress(store: StateStore): RollbackProgress | null {
   return store.readJson<RollbackProgress>(

@@ -5,7 +5,8 @@
 // between shows up as a mismatch instead of a silently different backup.
 import { DIGEST_SEED, digestNextChunk, isDigestDone } from '../digest';
 import { DriveFileLike, Env, SpreadsheetLike, SheetLike } from '../gas';
-import { isTransient } from '../retry';
+import { isPermissionError, isTransient } from '../retry';
+import { removeMigrationProtection } from '../protection';
 import { BackupRecord, ChunkCursor } from '../state';
 import { columnLetter } from '../preflight';
 import { CheckpointData, Step, StepContext, StepOutcome, num, plural } from './types';
@@ -180,6 +181,11 @@ export const createBackup: Step = {
       mismatch = `the copy has no "${ctx.config.targetSheet}" tab or cannot be opened`;
     } else {
       if (cursor.nextRow === 1) {
+        // The copy was taken while the tab was protected for the migration and carries that
+        // protection, which would keep the backup's other editors out of it for good. Removed
+        // here, before the check, so that an execution dying right after the copy still gets
+        // it removed on the resume. Only ours (by its description) goes.
+        removeMigrationProtection(ctx.env, copySheet);
         const dims = [copySheet.getLastRow(), copySheet.getMaxRows(), copySheet.getMaxColumns()];
         const want = [lastRow, int(data, 'sourceMaxRows'), int(data, 'sourceMaxColumns')];
         if (dims.some((v, i) => v !== want[i])) {
@@ -203,14 +209,13 @@ export const createBackup: Step = {
         delete data.copyId;
         return running({ phase: 'copy', nextRow: lastRow + 1, lastRow }, data, 'The existing backup changed since it was taken; making a new copy.', lastRow);
       }
-      const file = ctx.env.getFileById(copyId);
-      if (file && !file.isTrashed()) file.setTrashed(true);
+      const fate = discardCopy(ctx, copyId, str(data, 'backupName'));
       return {
         state: 'failed',
         // No cursor: a re-run starts the backup again from the source digest.
         detail:
           `the backup copy "${str(data, 'backupName')}" does not equal "${ctx.config.targetSheet}": ${mismatch}. The sheet was probably edited while the backup was being made. ` +
-          `The copy was moved to the Drive trash; the sheet itself was not changed. Run again to take a new backup (ask others to stop editing the sheet meanwhile)`,
+          `${fate}; the sheet itself was not changed. Run again to take a new backup (ask others to stop editing the sheet meanwhile)`,
       };
     }
 
@@ -261,7 +266,7 @@ function copySpreadsheet(ctx: StepContext, name: string): { id: string; url: str
   }
   if (earlier.length) {
     const keep = earlier[0];
-    earlier.slice(1).forEach((f) => f.setTrashed(true));
+    earlier.slice(1).forEach((f) => discardCopy(ctx, f.getId(), name));
     return { id: keep.getId(), url: keep.getUrl() };
   }
   if (ctx.config.backupFolderId) {
@@ -272,4 +277,24 @@ function copySpreadsheet(ctx: StepContext, name: string): { id: string; url: str
   }
   const copy = ctx.ss.copy(name);
   return { id: copy.getId(), url: copy.getUrl() };
+}
+
+/**
+ * Puts a copy that must not pass for a backup out of the way, and says where it went: to the
+ * Drive trash when the add-on may write to Drive (the drive scope, granted only with a backup
+ * folder), otherwise renamed through Sheets so that nobody mistakes it for a backup.
+ */
+function discardCopy(ctx: StepContext, id: string, name: string): string {
+  const file = ctx.env.getFileById(id);
+  if (!file || file.isTrashed()) return 'The copy is already gone';
+  try {
+    file.setTrashed(true);
+    return 'The copy was moved to the Drive trash';
+  } catch (e) {
+    if (!isPermissionError(e)) throw e;
+  }
+  const marked = `${name} (NOT A BACKUP - incomplete copy, delete it)`;
+  const copy = ctx.env.openSpreadsheetById(id);
+  if (copy.getName() !== marked && copy.rename) copy.rename(marked);
+  return `The copy was renamed "${marked}" (Sheet Migrator may not delete files); delete it from your Drive`;
 }
