@@ -128,13 +128,25 @@ function buildTools() {
   }
 }
 
+// dist/appsscript.json: the manifest, with Drive write access only when the plan names a backup
+// folder (File.makeCopy into it and File.moveTo need the full drive scope; see docs/security.md).
+function writeManifest() {
+  const manifest = JSON.parse(fs.readFileSync(path.join(root, 'appsscript.json'), 'utf8'));
+  const config = JSON.parse(fs.readFileSync(path.join(root, 'src', 'migration.config.json'), 'utf8'));
+  if (config.backupFolderId && Array.isArray(manifest.oauthScopes)) {
+    const DRIVE = 'https://www.googleapis.com/auth/drive';
+    manifest.oauthScopes = manifest.oauthScopes.filter((s) => s !== `${DRIVE}.readonly` && s !== DRIVE).concat([DRIVE]);
+  }
+  fs.writeFileSync(path.join(dist, 'appsscript.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
 function main() {
   try {
     validateConfig();
     fs.mkdirSync(dist, { recursive: true });
     const server = buildServer();
     const sidebarBytes = buildSidebar();
-    fs.copyFileSync(path.join(root, 'appsscript.json'), path.join(dist, 'appsscript.json'));
+    writeManifest();
     if (process.argv.includes('--tools')) buildTools();
     if (!process.argv.includes('--quiet')) {
       console.log(`built dist/Code.js (${(server.bytes / 1024).toFixed(1)} KB, ${server.names.length} entry points), dist/Sidebar.html (${(sidebarBytes / 1024).toFixed(1)} KB), dist/appsscript.json`);

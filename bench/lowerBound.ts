@@ -11,8 +11,10 @@
 //   formula cell by its formula (digest.ts), and SpreadsheetApp has no call returning both
 //   (getValues gives computed values, getFormulas '' for constants). So one read of a block is
 //   getValues + getFormulas: 2 calls per block per side.
-// * The smoke test's sampled rows are read once per side too (values + formulas); rows next
-//   to each other count as one block.
+// * The smoke test's sampled rows are read once per side too (values + formulas), in as few
+//   reads as the payload allows: rows close enough to share one payload-sized block count as
+//   one read (greedy covering, which is optimal). The current side is read full width (the
+//   v3 cells are checked too), the backup side v2.1 columns only.
 // * The backup copy is one call (Spreadsheet.copy); opening the copy is a lookup, not data.
 import { PAYLOAD_CELLS } from './payload';
 
@@ -29,6 +31,8 @@ export interface BoundInput {
   initialisedColumns: number;
   /** Rows the smoke test samples. */
   sampleRows: number;
+  /** The rows it actually drew (1-based), when known; else the worst case (none share a read). */
+  sampledRows?: number[];
   /** Cells per call; default PAYLOAD_CELLS. */
   payloadCells?: number;
 }
@@ -47,18 +51,32 @@ export function blockReads(rows: number, width: number, payloadCells: number): n
   return Math.ceil(rows / rowsPerCall);
 }
 
+/** Reads (calls) that cover sorted `rows` when one call carries at most `maxSpan` rows. */
+export function coveringReads(rows: number[], maxSpan: number): number {
+  let groups = 0;
+  let start = -Infinity;
+  for (const r of rows.slice().sort((a, c) => a - c)) {
+    if (r - start + 1 > maxSpan) {
+      groups++;
+      start = r;
+    }
+  }
+  return groups;
+}
+
 export function lowerBound(b: BoundInput): Record<MigrationStepId, StepBound> {
   const p = b.payloadCells ?? PAYLOAD_CELLS;
   const digestOneSide = 2 * blockReads(b.lastRow, b.columnsBefore, p);
   const writes = blockReads(b.dataRows, b.initialisedColumns, p) * (b.initialisedColumns > 0 ? 1 : 0);
-  // Sampled rows are drawn at random from thousands: in the worst (usual) case none are adjacent.
-  const sampleBlocks = Math.min(b.sampleRows, Math.max(0, b.dataRows));
+  const sampleReads = b.sampledRows
+    ? 2 * coveringReads(b.sampledRows, Math.max(1, Math.floor(p / (b.columnsBefore + b.columnsAdded)))) + 2 * coveringReads(b.sampledRows, Math.max(1, Math.floor(p / b.columnsBefore)))
+    : 2 * 2 * Math.min(b.sampleRows, Math.max(0, b.dataRows));
   const steps: Record<MigrationStepId, Record<string, number>> = {
     create_backup: { headerRead: 1, digestSource: digestOneSide, copy: 1, digestCopy: digestOneSide },
     add_v3_columns: { headerRead: 1, insertColumns: 1, writeHeaders: 1 },
     verify_schema: { headerRead: 1 },
     initialize_versions: { headerRead: 1, setValues: writes },
-    test_smoke: { headerRead: 1, sampleBothSides: 2 * 2 * sampleBlocks, digestCurrent: digestOneSide },
+    test_smoke: { headerRead: 1, sampleBothSides: sampleReads, digestCurrent: digestOneSide },
   };
   const out = {} as Record<MigrationStepId, StepBound>;
   for (const [id, parts] of Object.entries(steps) as Array<[MigrationStepId, Record<string, number>]>) {

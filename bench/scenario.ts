@@ -11,6 +11,7 @@ import { Meter, summarise, BucketSummary, CallTally } from './meter';
 import { lowerBound, MigrationStepId, StepBound } from './lowerBound';
 import { runNaive, NaiveResult } from './naive';
 import { PAYLOAD_CELLS } from './payload';
+import { sampleRows } from '../src/core/steps/testSmoke';
 
 export const STEP_IDS: MigrationStepId[] = ['create_backup', 'add_v3_columns', 'verify_schema', 'initialize_versions', 'test_smoke'];
 export type Bucket = MigrationStepId | 'verify' | 'rollback';
@@ -128,9 +129,11 @@ export function runSize(opts: SizeOptions): SizeResult {
   // --- migration, the sidebar's way -------------------------------------------------------
   let migration = { executions: 0, modelledSeconds: 0, ok: false, message: '' };
   let lastStep: MigrationStepId = 'create_backup';
+  let smokeSeed: number | null = null;
   for (let i = 0; i < maxCalls; i++) {
     const r = call<any>('runMigrationStep', [{ clientId: 'bench' }], (res) => (res && res.step) || lastStep);
     if (r.step) lastStep = r.step;
+    if (r.report && typeof r.report.smokeSeed === 'number') smokeSeed = r.report.smokeSeed;
     migration.executions++;
     const st = (r.status && r.status.steps) || [];
     const cur = st.find((s: any) => s.id === lastStep) || {};
@@ -209,6 +212,8 @@ export function runSize(opts: SizeOptions): SizeResult {
     dataRows: opts.rows,
     initialisedColumns: config.newColumns.filter((c) => c.initialValue !== '').length,
     sampleRows: config.smokeSampleSize,
+    // The rows the smoke test drew (its seed is in the report): the bound covers those.
+    sampledRows: smokeSeed === null ? undefined : sampleRows(smokeSeed, config.headerRow + 1, opts.rows + 1, config.smokeSampleSize),
     payloadCells: PAYLOAD_CELLS,
   });
 

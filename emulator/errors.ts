@@ -76,6 +76,8 @@ export const SCOPES = {
   currentSpreadsheet: '(https://www.googleapis.com/auth/spreadsheets.currentonly || https://www.googleapis.com/auth/spreadsheets)',
   spreadsheets: 'https://www.googleapis.com/auth/spreadsheets',
   drive: 'https://www.googleapis.com/auth/drive',
+  /** DriveApp's reads (getFileById, getFilesByName, File getters, isTrashed): the Apps Script reference lists both. */
+  driveRead: '(https://www.googleapis.com/auth/drive.readonly || https://www.googleapis.com/auth/drive)',
   containerUi: 'https://www.googleapis.com/auth/script.container.ui',
   email: 'https://www.googleapis.com/auth/userinfo.email',
   scriptApp: 'https://www.googleapis.com/auth/script.scriptapp',

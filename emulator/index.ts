@@ -56,6 +56,8 @@ export interface EmulatorOptions {
   addonName?: string;
   /** Seed of the PRNG behind ids and UUIDs. */
   seed?: number;
+  /** The manifest's oauthScopes: calls needing another scope throw the permission error. Default: every scope granted. */
+  oauthScopes?: string[] | null;
 }
 
 export interface Emulator {
@@ -67,6 +69,8 @@ export interface Emulator {
   readonly stats: Stats;
   faults: { failMutatingCall(k: number, kind: 'transient' | 'kill', when?: 'before' | 'after'): void; clear(): void };
   setActiveSpreadsheet(id: string): void;
+  /** Grants exactly these OAuth scopes from now on (null: every scope), like a manifest's oauthScopes. */
+  setOAuthScopes(scopes: string[] | null): void;
   createSpreadsheet(name: string, opts?: { owner?: string | null; rows?: number; columns?: number; locale?: string }): EmuSpreadsheet;
   /** Drive view for tests (trashed files included). */
   getFile(id: string): EmuFile | undefined;
@@ -91,6 +95,7 @@ export type { EmuContext } from "./context";
 
 export function createEmulator(opts: EmulatorOptions = {}): Emulator {
   const rt = new Runtime(opts.user ?? 'owner@example.com', opts.startTime ?? Date.UTC(2026, 10, 25, 12), opts.seed);
+  rt.declaredScopes = opts.oauthScopes ? opts.oauthScopes.slice() : null;
   const ui: UiRecorder = { answers: [], promptTexts: [], alerts: [], prompts: [], menus: [], sidebars: [], dialogs: [], toasts: [] };
   const ctx: EmuContext = {
     rt,
@@ -137,6 +142,9 @@ export function createEmulator(opts: EmulatorOptions = {}): Emulator {
     faults: {
       failMutatingCall: (k, kind, when = 'before') => rt.armFault(k, kind, when),
       clear: () => rt.clearFaults(),
+    },
+    setOAuthScopes(scopes) {
+      rt.declaredScopes = scopes ? scopes.slice() : null;
     },
     setActiveSpreadsheet(id) {
       if (!ctx.drive.files.get(id)?.spreadsheet) throw new Error(`emulator: no spreadsheet with id ${id}`);

@@ -96,6 +96,12 @@ export class Runtime {
   readonly clock: Clock;
   readonly stats: Stats;
   current: Execution | null = null;
+  /**
+   * The manifest's oauthScopes, when set: a call whose scopes are not among them throws Apps
+   * Script's permission error, as it does for a project that declares its scopes explicitly.
+   * null (the default) grants every scope.
+   */
+  declaredScopes: string[] | null = null;
   private depth = 0;
   private mutatingSeen = 0;
   private armed: ArmedFault[] = [];
@@ -131,6 +137,10 @@ export class Runtime {
     exec.calls++;
     this.stats.calls[name] = (this.stats.calls[name] ?? 0) + 1;
     if (spec.auth && !modeAllows(exec.authMode, spec.auth.mode)) {
+      this.spend(exec, COST_MODEL.localCallMs);
+      throw this.error(EMU_ERRORS.noPermission(name, spec.auth.scopes));
+    }
+    if (spec.auth && spec.auth.scopes && this.declaredScopes && !scopesAllow(this.declaredScopes, spec.auth.scopes)) {
       this.spend(exec, COST_MODEL.localCallMs);
       throw this.error(EMU_ERRORS.noPermission(name, spec.auth.scopes));
     }
@@ -233,6 +243,12 @@ export class Runtime {
     if (!E) { E = vm.runInContext('Error', g) as ErrorConstructor; this.realmErrors.set(g, E); }
     return E;
   }
+}
+
+/** A requirement is one scope or "(a || b)", as Apps Script's permission error writes it. */
+export function scopesAllow(declared: string[], required: string): boolean {
+  const any = required.replace(/^\(|\)$/g, '').split('||').map((x) => x.trim()).filter(Boolean);
+  return any.some((scope) => declared.includes(scope));
 }
 
 function modeAllows(mode: AuthModeName, needed: 'LIMITED' | 'FULL'): boolean {

@@ -228,7 +228,9 @@ function setUpScenario(emu: Emulator, bundle: Bundle, scenario: Scenario): void 
     // (with more rows than one chunk). 'partial': that sidebar was closed long enough ago for
     // its lease to lapse, so this one resumes from the checkpoint. 'running-elsewhere': it is
     // still open, so this sidebar shows someone else's run in progress.
-    const other = { clientId: 'another-sidebar' };
+    // Row-sized chunks (the chunkRows run option): by default a 2,500-row step finishes in one
+    // unit, and this scenario needs one stopped part-way.
+    const other = { clientId: 'another-sidebar', chunkRows: 2000 };
     for (let i = 0; i < MAX_SETUP_UNITS; i++) {
       const r = bundle.call<any>('runMigrationStep', other);
       if (!r.ok) throw new Error(`scenario ${scenario}: runMigrationStep failed: ${r.message}`);

@@ -3,3 +3,4 @@
 export * from './api/ui';
 export * from './api/migration';
 export * from './api/verifyRollback';
+export * from './api/calibrate';

@@ -12,10 +12,13 @@ import { FileRecord, FolderRecord, FOLDER_MIME, SHEETS_MIME } from './driveModel
 /** Apps Script's global MimeType (string constants). */
 export const MimeType = Object.freeze({ GOOGLE_SHEETS: SHEETS_MIME, FOLDER: FOLDER_MIME, GOOGLE_DOCS: 'application/vnd.google-apps.document', CSV: 'text/csv', PLAIN_TEXT: 'text/plain', HTML: 'text/html', JSON: 'application/json', PDF: 'application/pdf' });
 
-const AUTH: CallSpec['auth'] = { mode: 'FULL', scopes: SCOPES.drive };
+// Reads accept drive.readonly or drive; anything that changes Drive needs drive (Apps Script
+// reference, "Authorization" of each DriveApp/File method). drive.file is not among them.
+const READ_AUTH: CallSpec['auth'] = { mode: 'FULL', scopes: SCOPES.driveRead };
+const WRITE_AUTH: CallSpec['auth'] = { mode: 'FULL', scopes: SCOPES.drive };
 
 function driveCall<T>(ctx: EmuContext, name: string, mutating: boolean, id: string, fn: () => T, cost?: number): T {
-  const spec: CallSpec = { cost: cost ?? (mutating ? COST_MODEL.driveWriteMs : COST_MODEL.driveReadMs), auth: AUTH, ...(mutating ? { mutates: { service: 'Drive', id } } : {}) };
+  const spec: CallSpec = { cost: cost ?? (mutating ? COST_MODEL.driveWriteMs : COST_MODEL.driveReadMs), auth: mutating ? WRITE_AUTH : READ_AUTH, ...(mutating ? { mutates: { service: 'Drive', id } } : {}) };
   return ctx.rt.call(name, spec, fn);
 }
 

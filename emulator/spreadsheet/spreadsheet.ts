@@ -122,7 +122,9 @@ export class EmuSpreadsheet extends strictBase('Spreadsheet') implements Spreads
   /** A new Drive file in the user's My Drive: every sheet deep-copied, sheet ids kept. */
   copy(name: string): EmuSpreadsheet {
     const cost = cellCost(COST_MODEL.fileCopyBaseMs, COST_MODEL.fileCopyPerCellMs, this.book.totalCells());
-    return this.env.ctx.rt.call('Spreadsheet.copy', { cost, auth: { mode: 'FULL', scopes: SCOPES.spreadsheets }, mutates: { service: 'Spreadsheets', id: this.env.file.id } }, () => {
+    // The reference lists spreadsheets.currentonly or spreadsheets for copy(); opening the copy
+    // (openById) then needs spreadsheets.
+    return this.env.ctx.rt.call('Spreadsheet.copy', { cost, auth: { mode: 'FULL', scopes: SCOPES.currentSpreadsheet }, mutates: { service: 'Spreadsheets', id: this.env.file.id } }, () => {
       const user = this.rt.user;
       const rec = this.env.ctx.drive.copyFile(this.env.file, String(name), user, this.env.ctx.drive.rootFor(user));
       return new EmuSpreadsheet(this.env.ctx, rec);

@@ -23,6 +23,8 @@ export interface MigrationConfig {
   smokeSampleSize: number;
   timeBudgetSeconds: number;
   chunkRows: number;
+  /** Cells per Spreadsheet call (a chunk's rows = chunkCells / its width); absent: 200,000 (src/core/chunking.ts). */
+  chunkCells?: number;
   leaseSeconds: number;
   protectDuringMigration: boolean;
   allowedUsers: string[];
@@ -83,6 +85,7 @@ export function validateConfig(raw: unknown): string[] {
     problems.push('"timeBudgetSeconds" must be a whole number from 5 to 300 (Apps Script stops executions at 360 s)');
   }
   if (!isInt(c.chunkRows, 1)) problems.push('"chunkRows" must be a whole number >= 1');
+  if (c.chunkCells !== undefined && !isInt(c.chunkCells, 1000)) problems.push('"chunkCells" must be a whole number >= 1000 (cells per Spreadsheet call)');
   if (!isInt(c.leaseSeconds, 10)) problems.push('"leaseSeconds" must be a whole number >= 10');
   if (typeof c.protectDuringMigration !== 'boolean') problems.push('"protectDuringMigration" must be true or false');
   if (!Array.isArray(c.allowedUsers) || c.allowedUsers.some((u) => typeof u !== 'string' || !u.includes('@'))) {

@@ -17,6 +17,7 @@ import { Check, LogEntry, MigrationReport, PlannedStep, ReportStep, Status, Step
 import { SheetLike, SpreadsheetLike } from './gas';
 import { readProgress, RollbackProgress } from './rollback/progress';
 import { propertySpaceProblem } from './quota';
+import { runChunking } from './chunking';
 import { ROLLBACK_PROTECTION_DESCRIPTION } from './protection';
 
 export interface RunRequest {
@@ -262,7 +263,7 @@ export class Coordinator {
         startedAt: new Date(env.now()).toISOString(),
         startedBy: this.access.actor,
         columnCountBefore: layout.columnCountBefore,
-        chunkRows: req.chunkRows || config.chunkRows,
+        ...runChunking(req.chunkRows, config, layout.columnCountBefore),
         steps: {},
         failure: null,
         protection,
@@ -308,6 +309,7 @@ export class Coordinator {
         backup: this.s.backup,
         history: this.s.history,
         chunkRows: run.chunkRows || config.chunkRows,
+        chunkCells: run.chunkCells,
       },
       before,
     );
@@ -537,8 +539,8 @@ export class Coordinator {
     if (full) problems.push(full);
     let plan: PlannedStep[] = [];
     if (pre.analysis && pre.analysis.headers.length) {
-      const chunkRows = (run && run.chunkRows) || req.chunkRows || config.chunkRows;
       const layout = pre.analysis;
+      const sizing = run ? { chunkRows: run.chunkRows || config.chunkRows, chunkCells: run.chunkCells } : runChunking(req.chunkRows, config, layout.columnCountBefore);
       plan = config.steps.map((id) =>
         STEPS[id].plan({
           config,
@@ -549,7 +551,8 @@ export class Coordinator {
           growColumns: pre.growColumns,
           backup: this.s.backup,
           backupName: backupName(config.backupNamePattern, this.ss, env, env.now()),
-          chunkRows,
+          chunkRows: sizing.chunkRows,
+          chunkCells: sizing.chunkCells,
           checkpoint: (run && run.steps[id]) || null,
         }),
       );
@@ -617,7 +620,13 @@ export class Coordinator {
     }
     const sheet = this.ss.getSheetByName(config.targetSheet);
     if (sheet && runProtection !== 'preexisting') removeMigrationProtection(env, sheet);
-    if (sheet && rollbackDiscarded) removeMigrationProtection(env, sheet, ROLLBACK_PROTECTION_DESCRIPTION);
+    if (rollbackDiscarded) {
+      if (sheet) removeMigrationProtection(env, sheet, ROLLBACK_PROTECTION_DESCRIPTION);
+      // Its temporary tab (a copy of the backup's tab, so nothing is lost with it) would be
+      // left behind: a new rollback only knows the tab it makes itself.
+      const temp = new RegExp(`^${escapeRegExp(config.targetSheet)} \\(rollback [0-9a-f]{8}\\)$`);
+      this.ss.getSheets().filter((s) => temp.test(s.getName())).forEach((s) => this.ss.deleteSheet(s));
+    }
     log.info(null, `${why}: step checkpoints cleared${this.s.backup ? `; the backup record "${this.s.backup.name}" is kept` : ''}.`);
   }
 
@@ -779,3 +788,6 @@ function safe<T>(fn: () => T, fallback: T): T {
   }
 }
 
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -98,7 +98,16 @@ function rollbackOnce(ctx: RollbackContext, opts: RollbackOptions, flag: { mutat
   const progress = readProgress(store);
   const backup = store.readBackup();
 
-  if (opts.confirm !== true) return preview(ctx, ss, progress, budget);
+  if (opts.confirm !== true) {
+    const shown = preview(ctx, ss, progress, budget);
+    // Someone who may not roll back sees what a rollback would do, but is not offered one.
+    const who = checkAccess(env, ss, config);
+    if (!who.canAct && shown.canRollBack) {
+      shown.canRollBack = false;
+      shown.message = `${who.reason || 'You may not roll back this migration.'} Nothing was changed.`;
+    }
+    return shown;
+  }
 
   const access = checkAccess(env, ss, config);
   if (!access.canAct) return refuse(ctx, base(ctx, ss, backup), access.reason || 'You may not roll back this migration.');
@@ -725,7 +734,8 @@ class RollbackRun {
    * resumed call finds its protection (or the blank one an interrupted call left) and adopts it.
    */
   private protectTarget(): void {
-    if (this.protectionChecked) return;
+    // Once in place (and recorded), later calls trust it: checking costs several calls each time.
+    if (this.protectionChecked || this.p.protected) return;
     const mode = this.p.protection || (this.ctx.config.protectDuringMigration ? 'ours' : 'off');
     if (mode === 'ours') {
       let owner: string | null = null;
@@ -736,6 +746,8 @@ class RollbackRun {
         owner = null;
       }
       protectForMigration(this.ctx.env, this.target(), true, owner, ROLLBACK_PROTECTION_DESCRIPTION);
+      this.p.protected = true;
+      writeProgress(this.ctx.store, this.p);
     }
     this.protectionChecked = true;
   }

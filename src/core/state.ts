@@ -54,6 +54,8 @@ export interface RunState {
   failure?: { step: StepId; message: string; at: string } | null;
   /** Rows per chunk, fixed for the whole run (a digest depends on its chunk size). */
   chunkRows?: number;
+  /** Cells per Spreadsheet call when the run sizes its chunks by cells (src/core/chunking.ts); absent: one chunk of chunkRows rows per unit. */
+  chunkCells?: number;
   /** Whether this run protects the sheet ('ours'), found it protected by someone else, or does not. */
   protection?: 'ours' | 'preexisting' | 'off';
 }

@@ -52,6 +52,8 @@ export interface RollbackProgress {
    * anything changes; absent in records of older versions, which then count as 'ours'.
    */
   protection?: 'ours' | 'preexisting' | 'off';
+  /** Set once the protection is in place, so later calls need not check it again. */
+  protected?: boolean;
 }
 
 /** Phases during which the target tab is protected: from the snapshot to the last restore check. */

@@ -9,6 +9,7 @@ import { isPermissionError, isTransient } from '../retry';
 import { removeMigrationProtection } from '../protection';
 import { BackupRecord, ChunkCursor } from '../state';
 import { columnLetter } from '../preflight';
+import { repeatWithin, unitBudget } from '../chunking';
 import { CheckpointData, Step, StepContext, StepOutcome, num, plural } from './types';
 
 type Phase = 'digest-source' | 'copy' | 'digest-copy';
@@ -129,9 +130,16 @@ export const createBackup: Step = {
     }
     const lastRow = int(data, 'sourceLastRow');
     const phase = cursor.phase as Phase;
+    // A run sized by cells digests chunk after chunk while the unit's budget lasts.
+    const budget = unitBudget(ctx);
 
     if (phase === 'digest-source') {
-      const p = digestNextChunk(ctx.sheet, { nextRow: cursor.nextRow, lastRow: cursor.lastRow, acc: cursor.acc || DIGEST_SEED }, n, ctx.chunkRows, ctx.env.sha256Hex);
+      const p = repeatWithin(
+        budget,
+        { nextRow: cursor.nextRow, lastRow: cursor.lastRow, acc: cursor.acc || DIGEST_SEED },
+        (from) => digestNextChunk(ctx.sheet, from, n, ctx.chunkRows, ctx.env.sha256Hex),
+        (at) => !isDigestDone(at),
+      );
       if (!isDigestDone(p)) {
         return running({ phase, nextRow: p.nextRow, lastRow: p.lastRow, acc: p.acc }, data, `Reading "${ctx.config.targetSheet}" for the backup digest: ${num(p.nextRow - 1)} of ${num(lastRow)} rows.`, lastRow);
       }
@@ -193,7 +201,7 @@ export const createBackup: Step = {
         }
       }
       if (!mismatch) {
-        p = digestNextChunk(copySheet, p, n, ctx.chunkRows, ctx.env.sha256Hex);
+        p = repeatWithin(budget, p, (from) => digestNextChunk(copySheet, from, n, ctx.chunkRows, ctx.env.sha256Hex), (at) => !isDigestDone(at));
         if (!isDigestDone(p)) {
           return running({ phase: 'digest-copy', nextRow: p.nextRow, lastRow, acc: p.acc }, data, `Checking the backup copy: ${num(p.nextRow - 1)} of ${num(lastRow)} rows.`, lastRow);
         }

@@ -7,6 +7,7 @@ import { columnLetter } from '../preflight';
 import { ChunkCursor } from '../state';
 import { Step, StepContext, num, plural, rowSpan } from './types';
 import { NewColumn } from '../config';
+import { repeatWithin, rowsPerCall, unitBudget } from '../chunking';
 
 /** The v3 columns that get a value on every row (those whose initial value is not blank). */
 export function initialisedColumns(columns: NewColumn[]): NewColumn[] {
@@ -53,6 +54,7 @@ export const initializeVersions: Step = {
     const cols = initialisedColumns(p.config.newColumns);
     const first = p.config.headerRow + 1;
     const rows = Math.max(0, p.lastRow - first + 1);
+    const chunk = p.chunkCells ? rowsPerCall(p.chunkCells, 1) : p.chunkRows;
     const start = p.layout.columnCountBefore + 1;
     const position = (name: string) => {
       const present = p.layout.v3Present.indexOf(name);
@@ -62,7 +64,7 @@ export const initializeVersions: Step = {
     const changes = cols.map(
       (c) =>
         `Set ${c.name} (column ${columnLetter(position(c.name))}) = ${JSON.stringify(c.initialValue)} on ${plural(rows, 'row')}` +
-        (rows ? ` (${rowSpan(first, p.lastRow)}), only where the cell is empty (a value already there is kept and reported), in ${plural(Math.ceil(rows / p.chunkRows), 'chunk')} of up to ${num(p.chunkRows)} rows.` : '.'),
+        (rows ? ` (${rowSpan(first, p.lastRow)}), only where the cell is empty (a value already there is kept and reported), in ${plural(Math.ceil(rows / chunk), 'chunk')} of up to ${num(chunk)} rows.` : '.'),
     );
     const cursor = p.checkpoint && p.checkpoint.cursor;
     if (cursor) changes.push(`Resume at row ${num(cursor.nextRow)}.`);
@@ -83,18 +85,20 @@ export const initializeVersions: Step = {
     if (missing.length) {
       return { state: 'failed', detail: `the column${missing.length > 1 ? 's' : ''} ${missing.map((c) => c.name).join(', ')} ${missing.length > 1 ? 'are' : 'is'} not among the v3 columns at the end of the sheet` };
     }
+    // Every read and write is one column wide: a run sized by cells takes that many rows at once.
+    const chunkRows = ctx.chunkCells ? rowsPerCall(ctx.chunkCells, 1) : ctx.chunkRows;
     let cursor: ChunkCursor = cp.cursor || { nextRow: first, lastRow: ctx.sheet.getLastRow(), counters: counters(undefined) };
     const k = counters(cursor);
-    if (cp.cursor && cursor.nextRow + ctx.chunkRows > cursor.lastRow) {
+    if (cp.cursor && cursor.nextRow + chunkRows > cursor.lastRow) {
       // The last chunk: rows appended since the step started get their value too. Asked
       // before this unit writes, since a read after a write forces Sheets to flush.
       const lastNow = ctx.sheet.getLastRow();
       if (lastNow > cursor.lastRow) cursor = { ...cursor, lastRow: lastNow };
     }
 
-    if (cursor.nextRow <= cursor.lastRow) {
-      const row = cursor.nextRow;
-      const n = Math.min(ctx.chunkRows, cursor.lastRow - row + 1);
+    const chunk = (at: ChunkCursor): ChunkCursor => {
+      const row = at.nextRow;
+      const n = Math.min(chunkRows, at.lastRow - row + 1);
       // All reads first, then the writes.
       const blocks = positions.map((c) => ctx.sheet.getRange(row, c, n, 1).getValues());
       // Counted per row: a row is initialised when every initialised column holds its value.
@@ -120,8 +124,9 @@ export const initializeVersions: Step = {
           ctx.sheet.getRange(row + start, positions[i], len, 1).setValues(out);
         });
       });
-      cursor = { nextRow: row + n, lastRow: cursor.lastRow, counters: k };
-    }
+      return { nextRow: row + n, lastRow: at.lastRow, counters: k };
+    };
+    if (cursor.nextRow <= cursor.lastRow) cursor = repeatWithin(unitBudget(ctx), cursor, chunk, (at) => at.nextRow <= at.lastRow);
 
     const rowsTotal = Math.max(0, cursor.lastRow - first + 1);
     const rowsDone = Math.max(0, cursor.nextRow - first);

@@ -7,6 +7,7 @@ import { CellValue, SheetLike } from '../gas';
 import { columnLetter } from '../preflight';
 import { backupFileAlive } from './createBackup';
 import { initialisedColumns } from './initializeVersions';
+import { repeatWithin, rowsPerCall, unitBudget } from '../chunking';
 import { Step, StepOutcome, num, plural } from './types';
 
 /** Small seeded PRNG (mulberry32): the same seed draws the same rows. */
@@ -55,6 +56,20 @@ function read(sheet: SheetLike, row: number, rows: number, cols: number): { valu
 }
 
 const GROUP_GAP = 16;
+
+/**
+ * Sorted rows grouped so that each group spans at most `maxSpan` rows: the fewest reads that
+ * cover them when one read may carry `maxSpan` rows (greedy covering is optimal here).
+ */
+export function groupRowsWithin(rows: number[], maxSpan: number): Array<[number, number]> {
+  const groups: Array<[number, number]> = [];
+  for (const r of rows) {
+    const g = groups[groups.length - 1];
+    if (g && r - g[0] + 1 <= maxSpan) g[1] = r - g[0] + 1;
+    else groups.push([r, 1]);
+  }
+  return groups;
+}
 
 export const testSmoke: Step = {
   id: 'test_smoke',
@@ -118,7 +133,9 @@ export const testSmoke: Step = {
       }));
       const failures: string[] = [];
       let notes = 0;
-      for (const [start, count] of groupRows(rows, GROUP_GAP)) {
+      // A run sized by cells reads sampled rows together while the block fits in one call.
+      const groups = ctx.chunkCells ? groupRowsWithin(rows, rowsPerCall(ctx.chunkCells, width)) : groupRows(rows, GROUP_GAP);
+      for (const [start, count] of groups) {
         const cur = read(ctx.sheet, start, count, width);
         const bak = read(backupSheet, start, count, before);
         for (let i = 0; i < count; i++) {
@@ -169,7 +186,14 @@ export const testSmoke: Step = {
       };
     }
 
-    const p = digestNextChunk(ctx.sheet, { nextRow: cursor.nextRow, lastRow: cursor.lastRow, acc: cursor.acc || DIGEST_SEED }, before, backup.chunkRows, ctx.env.sha256Hex);
+    // The digest follows the backup's chunk size (the digest depends on it); a run sized by
+    // cells reads chunk after chunk while the unit's budget lasts.
+    const p = repeatWithin(
+      unitBudget(ctx),
+      { nextRow: cursor.nextRow, lastRow: cursor.lastRow, acc: cursor.acc || DIGEST_SEED },
+      (from) => digestNextChunk(ctx.sheet, from, before, backup.chunkRows, ctx.env.sha256Hex),
+      (at) => !isDigestDone(at),
+    );
     if (!isDigestDone(p)) {
       return {
         state: 'running',

@@ -25,6 +25,8 @@ export interface StepContext {
   history: HistoryEntry[];
   /** Rows per chunk, fixed for the run. */
   chunkRows: number;
+  /** Cells per call when the run is sized by cells: chunks fit this and a unit runs several (chunking.ts). */
+  chunkCells?: number;
 }
 
 export interface StepOutcome {
@@ -53,6 +55,7 @@ export interface PlanContext {
   backup: BackupRecord | null;
   backupName: string;
   chunkRows: number;
+  chunkCells?: number;
   /** The step's checkpoint when a run is under way. */
   checkpoint: StepCheckpoint | null;
 }

@@ -1,0 +1,54 @@
+// How much one Spreadsheet call carries, and how much one unit of a long step does.
+//
+// A chunk is one read or one write, sized in CELLS, not rows: a digest block of 65 columns and
+// the 1-column `version` write cost the same per cell, so a row count fit for one is 65 times
+// too small (or too big) for the other. The default, 200,000 cells, is the largest payload Apps
+// Script handles comfortably: Google recommends at most 2 MB per Sheets request
+// (developers.google.com/workspace/sheets/api/limits), and sheet data like Operaciones weighs
+// about 9 bytes per cell as JSON (bench/payload.ts measures it), so 2 MB is ~225,000 cells.
+//
+// A unit of a long step (what one runMigrationStep call does) runs chunk after chunk while a
+// third of the execution's time budget lasts: one header read and one checkpoint then serve
+// many chunks, while the sidebar still hears back every few seconds.
+//
+// Runs started with the `chunkRows` option (tests, old runs resumed after an upgrade) keep the
+// row-sized behaviour: one chunk of that many rows per unit.
+import { MigrationConfig } from './config';
+import { Env } from './gas';
+import { Budget } from './rollback/budget';
+
+export const DEFAULT_CHUNK_CELLS = 200000;
+
+/** Rows of a block `width` columns wide that fit in one call of `cells` cells (at least 1). */
+export function rowsPerCall(cells: number, width: number): number {
+  return Math.max(1, Math.floor(cells / Math.max(1, width)));
+}
+
+/** Chunk sizing pinned in a new run: explicit rows, or cells (rows derived for the digest width). */
+export function runChunking(requestedRows: number | null, config: Pick<MigrationConfig, 'chunkCells'>, digestWidth: number): { chunkRows: number; chunkCells?: number } {
+  if (requestedRows) return { chunkRows: requestedRows };
+  const chunkCells = config.chunkCells || DEFAULT_CHUNK_CELLS;
+  return { chunkRows: rowsPerCall(chunkCells, digestWidth), chunkCells };
+}
+
+/**
+ * The time budget of one unit of a long step, or null when the run is row-sized (one chunk
+ * per unit). Measured from when the step starts its work.
+ */
+export function unitBudget(ctx: { env: Pick<Env, 'now'>; config: Pick<MigrationConfig, 'timeBudgetSeconds'>; chunkCells?: number }): Budget | null {
+  if (!ctx.chunkCells) return null;
+  return new Budget(ctx.env, (ctx.config.timeBudgetSeconds * 1000) / 3);
+}
+
+/**
+ * Runs `chunk` once, then again while the unit's budget has room for another chunk as slow as
+ * the slowest so far and `more` holds. Without a budget: exactly once.
+ */
+export function repeatWithin<T>(budget: Budget | null, first: T, chunk: (p: T) => T, more: (p: T) => boolean): T {
+  let p = first;
+  do {
+    const from = p;
+    p = budget ? budget.measure(() => chunk(from)) : chunk(from);
+  } while (budget && more(p) && budget.fits());
+  return p;
+}
