@@ -12,11 +12,12 @@ import * as childProcess from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { DEFAULT_DIST, runSize, SizeResult } from './scenario';
-import { BenchResults, header, judge, Machine, tableRows, textTable } from './report';
+import { COST_MODEL, DEFAULT_DIST, runSize, SizeResult } from './scenario';
+import { BenchResults, header, judge, Machine, sensitivityRows, tableRows, textTable } from './report';
 import { renderMarkdown } from './markdown';
 
 const DEFAULT_SIZES = [2500, 25000, 147000];
+const SLOW_FACTOR = 5;
 const ROOT = path.resolve(__dirname, '..');
 const BENCH_DIR = path.join(ROOT, 'bench');
 
@@ -39,26 +40,63 @@ function progressWriter(prefix: string): (line: string) => void {
   };
 }
 
+/**
+ * The sensitivity run: every per-call (base) cost of the model multiplied by `factor`, per-cell
+ * costs unchanged: what the published measurements quoted in emulator/costModel.ts suggest.
+ */
+function slowCalls(factor: number): void {
+  const model = COST_MODEL as unknown as Record<string, number>;
+  for (const k of Object.keys(model)) {
+    if (k === 'executionLimitSeconds' || /Per(Cell|Kb)Ms$/.test(k) || k === 'uiDialogMs') continue;
+    model[k] *= factor;
+  }
+}
+
 /** Child mode: one size, result as JSON into the file named by --out. */
 function child(): void {
   const rows = Number(arg('--child'));
   const out = arg('--out') as string;
+  if (arg('--slow-calls')) slowCalls(Number(arg('--slow-calls')));
   const result = runSize({ rows, distDir: DEFAULT_DIST, progress: progressWriter(`[${rows.toLocaleString('en-US')} rows]`) });
   fs.writeFileSync(out, JSON.stringify(result));
   if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
 }
 
-function runChild(rows: number): SizeResult {
+function runChild(rows: number, slow?: number): SizeResult {
   const out = path.join(os.tmpdir(), `sheet-migrator-bench-${process.pid}-${rows}.json`);
   const r = childProcess.spawnSync(
     process.execPath,
-    ['--expose-gc', '--max-old-space-size=8192', __filename, '--child', String(rows), '--out', out],
+    ['--expose-gc', '--max-old-space-size=8192', __filename, '--child', String(rows), '--out', out, ...(slow ? ['--slow-calls', String(slow)] : [])],
     { stdio: ['ignore', 'inherit', 'inherit'] },
   );
   if (r.status !== 0 || !fs.existsSync(out)) throw new Error(`the ${rows}-row benchmark failed (exit ${r.status}${r.signal ? `, ${r.signal}` : ''})`);
   const result = JSON.parse(fs.readFileSync(out, 'utf8')) as SizeResult;
   fs.unlinkSync(out);
   return result;
+}
+
+/**
+ * What dist/Code.js would weigh minified (esbuild's minify, same entry and target as build.js):
+ * printed beside the real size, since the product ships it unminified.
+ */
+function minifiedBytes(): number {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const esbuild = require('esbuild');
+  const out = esbuild.buildSync({
+    entryPoints: [path.join(ROOT, 'src', 'main.ts')],
+    bundle: true,
+    format: 'iife',
+    globalName: 'SheetMigrator',
+    target: 'es2020',
+    platform: 'neutral',
+    mainFields: ['module', 'main'],
+    charset: 'utf8',
+    legalComments: 'none',
+    minify: true,
+    write: false,
+    logLevel: 'silent',
+  });
+  return Buffer.byteLength(out.outputFiles[0].text);
 }
 
 function machine(): Machine {
@@ -86,10 +124,23 @@ function main(): void {
     const r = results[results.length - 1];
     process.stderr.write(`[${rows.toLocaleString('en-US')} rows] done: ${r.total.executions} executions, ${r.total.modelledSeconds.toFixed(1)} s modelled, ${(r.local.wallMs / 1000).toFixed(1)} s local\n`);
   }
-  const partial = { machine: machine(), bundleBytes, benchWallSeconds: (Date.now() - t0) / 1000, sizes: results };
+  // Sensitivity: the middle size again with every call 5× slower (per-cell costs unchanged).
+  let sensitivity: BenchResults['sensitivity'] = null;
+  if (!process.argv.includes('--no-sensitivity')) {
+    const rows = sizes.includes(25000) ? 25000 : sizes[0];
+    process.stderr.write(`[${rows.toLocaleString('en-US')} rows, calls ×${SLOW_FACTOR}] starting\n`);
+    sensitivity = { factor: SLOW_FACTOR, result: runChild(rows, SLOW_FACTOR) };
+  }
+  const partial = { machine: machine(), sensitivity, bundleBytes, bundleMinifiedBytes: minifiedBytes(), benchWallSeconds: (Date.now() - t0) / 1000, sizes: results };
   const res: BenchResults = { ...partial, targets: judge(partial) };
   const rows = tableRows(res);
-  process.stdout.write('\n' + textTable(rows, header(res)) + '\n\nTargets:\n');
+  process.stdout.write('\n' + textTable(rows, header(res)) + '\n');
+  const sens = sensitivityRows(res);
+  if (sens && res.sensitivity) {
+    process.stdout.write(`\nSensitivity: ${res.sensitivity.result.rows.toLocaleString('en-US')} rows with every per-call cost ×${res.sensitivity.factor} (per-cell costs unchanged)\n`);
+    process.stdout.write(textTable(sens, ['', 'model as is', `calls ×${res.sensitivity.factor}`]) + '\n');
+  }
+  process.stdout.write('\nTargets:\n');
   for (const t of res.targets) process.stdout.write(`  ${t.met ? 'MET    ' : 'NOT MET'}  ${t.text}: ${t.detail}\n`);
   const isDefault = sizes.join(',') === DEFAULT_SIZES.join(',');
   if (isDefault || process.argv.includes('--write')) {

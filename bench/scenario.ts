@@ -107,9 +107,17 @@ export function runSize(opts: SizeOptions): SizeResult {
   let modelledTotal = 0;
 
   /** Runs one contract call as one execution and charges it to the bucket `to(result)` names. */
-  const call = <T>(name: string, args: unknown[], to: (r: T) => Bucket): T => {
+  const call = <T>(name: string, args: unknown[], to: (r: T | null) => Bucket): T => {
     meter.charge('pending');
-    const r = bundle.call<T>(name, ...args);
+    let r: T | null = null;
+    let thrown: unknown = null;
+    try {
+      r = bundle.call<T>(name, ...args);
+    } catch (err) {
+      // A contract function that throws is a product failure (or Apps Script's): recorded, and
+      // the phase it belongs to stops.
+      thrown = err;
+    }
     const exec = e.stats.executions[e.stats.executions.length - 1];
     const b = to(r);
     const target = buckets[b];
@@ -123,7 +131,8 @@ export function runSize(opts: SizeOptions): SizeResult {
     if (s > largest.seconds) largest = { seconds: s, where: b };
     modelledTotal += s;
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
-    return r;
+    if (thrown) throw new ContractError(name, thrown);
+    return r as T;
   };
 
   // --- migration, the sidebar's way -------------------------------------------------------
@@ -131,7 +140,13 @@ export function runSize(opts: SizeOptions): SizeResult {
   let lastStep: MigrationStepId = 'create_backup';
   let smokeSeed: number | null = null;
   for (let i = 0; i < maxCalls; i++) {
-    const r = call<any>('runMigrationStep', [{ clientId: 'bench' }], (res) => (res && res.step) || lastStep);
+    let r: any;
+    try {
+      r = call<any>('runMigrationStep', [{ clientId: 'bench' }], (res) => (res && res.step) || lastStep);
+    } catch (err) {
+      migration.message = String((err as Error).message);
+      break;
+    }
     if (r.step) lastStep = r.step;
     if (r.report && typeof r.report.smokeSeed === 'number') smokeSeed = r.report.smokeSeed;
     migration.executions++;
@@ -168,14 +183,26 @@ export function runSize(opts: SizeOptions): SizeResult {
 
   // --- verify -------------------------------------------------------------------------------
   progress(`verify · ${modelledTotal.toFixed(1)} s modelled`);
-  const v = call<any>('verifyMigration', [], () => 'verify');
+  let v: any;
+  try {
+    v = call<any>('verifyMigration', [], () => 'verify');
+  } catch (err) {
+    v = { ok: false, message: String((err as Error).message), checks: [] };
+  }
   const verify = { ok: !!v.ok, message: String(v.message || ''), skipped: (v.checks || []).filter((c: any) => c.skipped).map((c: any) => c.id) };
   if (!verify.ok) checks.push(`verify failed: ${verify.message}`);
 
   // --- rollback until complete ------------------------------------------------------------------
   const rollback = { ok: false, calls: 0, message: '' };
   for (let i = 0; i < maxCalls; i++) {
-    const r = call<any>('rollbackMigration', [{ confirm: true }], () => 'rollback');
+    let r: any;
+    try {
+      r = call<any>('rollbackMigration', [{ confirm: true }], () => 'rollback');
+    } catch (err) {
+      rollback.calls++;
+      rollback.message = String((err as Error).message);
+      break;
+    }
     rollback.calls++;
     progress(`rollback ${r.phase || 'done'} · ${rollback.calls} calls · ${modelledTotal.toFixed(1)} s modelled`);
     rollback.message = String(r.message || '');
@@ -266,6 +293,12 @@ export function runSize(opts: SizeOptions): SizeResult {
       naiveWallMs,
     },
   };
+}
+
+class ContractError extends Error {
+  constructor(name: string, cause: unknown) {
+    super(`${name} threw: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
 }
 
 function mergeTally(target: BucketResult, t: CallTally): void {

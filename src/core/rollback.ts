@@ -23,7 +23,7 @@ import { propertySpaceProblem } from './quota';
 import { ChangeCount, countNextChunk, findV3Columns, startCount } from './rollback/changes';
 import { clearProgress, nextPhase, Phase, PROTECTED_PHASES, READ_ONLY_PHASES, readProgress, RollbackProgress, writeProgress } from './rollback/progress';
 import { describeAge, headerNames, migrationState } from './rollback/state';
-import { columnLetter, readHeaderRow } from './preflight';
+import { columnLetter, readHeaderRow, WORKBOOK_CELL_LIMIT, workbookSize } from './preflight';
 import { findProtection, protectForMigration, removeMigrationProtection, ROLLBACK_PROTECTION_DESCRIPTION } from './protection';
 
 export interface RollbackContext {
@@ -500,6 +500,25 @@ class RollbackRun {
         `${c.changedSample.length ? ` (rows ${c.changedSample.join(', ')}${c.changedRows > c.changedSample.length ? ', …' : ''})` : ''}` +
         ` and ${c.rowsWithV3Data} row(s) hold v${config.toVersion} data; all of it goes into the snapshot before anything is restored.`,
     );
+    // The restore copies the backup's tab in as a temporary tab, and a workbook at Google's
+    // cell limit has no room for it. With no v2.1 cell changed, removing the v3 columns (and
+    // the grid added since) gives the backup's tab back in place; with changes, refuse now,
+    // while nothing has changed.
+    const size = workbookSize(this.ss);
+    const need = this.b.maxRows * this.b.maxColumns;
+    if (size.cells + need > WORKBOOK_CELL_LIMIT) {
+      if (c.changedRows > 0) {
+        return {
+          type: 'refuse',
+          message:
+            `"${target.getName()}" cannot be restored in place: ${c.changedRows} row(s) of v${config.fromVersion} data changed since the backup, and restoring them needs a temporary copy of the backup's tab (${need} cells), ` +
+            `but the workbook has ${size.cells} of Google Sheets' ${WORKBOOK_CELL_LIMIT} cells. Free ${size.cells + need - WORKBOOK_CELL_LIMIT} cells (delete unused rows or columns in other tabs), then roll back again; ` +
+            `or restore by hand from the backup "${this.b.name}" (${this.b.url}).`,
+        };
+      }
+      this.p.inPlace = true;
+      this.ctx.log.info(STEP, `Rollback ${this.p.id}: the workbook (${size.cells} cells) has no room for a copy of the backup's tab; no v${config.fromVersion} cell changed, so the v${config.toVersion} columns are removed in place and the result is proved against the backup.`);
+    }
     return { type: 'next' };
   }
 
@@ -546,6 +565,13 @@ class RollbackRun {
   private tempSheet(): Outcome {
     const { store, log } = this.ctx;
     const p = this.p;
+    if (p.inPlace) {
+      if (p.proveAttempts === 0) return { type: 'next' };
+      return {
+        type: 'fail',
+        message: `Rollback not finished: after removing the v${this.ctx.config.toVersion} columns, "${this.target().getName()}" does not equal the backup, and the workbook has no room to copy the backup's tab in to restore it. The pre-rollback state is safe in the snapshot "${p.snapshotName}"; restore by hand from the backup "${this.b.name}" (${this.b.url}).`,
+      };
+    }
     const sheets = this.ss.getSheets();
     let temp = p.tempSheetId === null ? null : sheets.find((s) => s.getSheetId() === p.tempSheetId) || null;
     if (!temp) {
@@ -572,7 +598,8 @@ class RollbackRun {
   private removeV3(): Outcome {
     const { env, config, log } = this.ctx;
     const target = this.target();
-    const temp = this.temp();
+    // The v2.1 header comes from the temporary copy, or (restoring in place) the backup itself.
+    const temp = this.p.inPlace ? this.backupSheet() : this.temp();
     if (!temp) return { type: 'goto', phase: 'temp_sheet' };
     // A migration that died while it protected the sheet leaves its protection behind.
     if (removeMigrationProtection(env, target) > 0) log.info(STEP, `Rollback ${this.p.id}: removed the protection the interrupted migration had left on "${target.getName()}".`);
@@ -618,6 +645,8 @@ class RollbackRun {
   /** Values, formulas and formats from the temporary tab onto the target, chunk by chunk. */
   private copyRange(): Outcome {
     const { config, log } = this.ctx;
+    // In place there is nothing to copy (prove checks); after a failed proof, the copy is needed.
+    if (this.p.inPlace) return this.p.proveAttempts === 0 ? { type: 'next' } : { type: 'goto', phase: 'temp_sheet' };
     const target = this.target();
     const temp = this.temp();
     if (!temp) return { type: 'goto', phase: 'temp_sheet' };

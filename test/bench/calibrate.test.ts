@@ -3,6 +3,8 @@
 // one in emulator/costModel.ts. That proves calibrate measures what the model charges (the
 // right call for each constant, flushes outside the timed part, slopes over several sizes).
 // It must also leave nothing behind and never touch the active spreadsheet.
+import * as fs from 'fs';
+import * as path from 'path';
 import { createEmulator, createSampleWorkbook, COST_MODEL } from '../../emulator';
 import { loadBundle } from '../helpers/bundle';
 import type { CalibrationResult } from '../../src/core/calibration';
@@ -67,25 +69,18 @@ describe('calibrate', () => {
   });
 });
 
-test('without the Drive write scope the scratch files are listed to delete by hand', () => {
-  // Only trashing is refused here (as Apps Script does with drive.readonly); the rest is the emulator's.
-  const { runCalibration } = require('../../src/core/calibration') as typeof import('../../src/core/calibration');
-  const emu = createEmulator();
+test('with the manifest\'s scopes (no Drive write) the scratch files are listed to delete by hand', () => {
+  // appsscript.json grants drive.readonly: trashing a file is refused, as in Apps Script.
+  const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'appsscript.json'), 'utf8'));
+  const emu = createEmulator({ oauthScopes: manifest.oauthScopes });
   createSampleWorkbook(emu, { rows: 10 });
-  const logs: string[] = [];
-  const result = emu.runExecution(() => {
-    const g = emu.globals() as any;
-    const DriveApp = {
-      getFileById: (id: string) => {
-        const f = g.DriveApp.getFileById(id);
-        return { setTrashed: () => { throw new Error('You do not have permission to call DriveApp.File.setTrashed.'); }, getId: () => f.getId() };
-      },
-    };
-    return runCalibration({ SpreadsheetApp: g.SpreadsheetApp, PropertiesService: g.PropertiesService, DriveApp, now: () => g.Date.now(), log: (t) => logs.push(t) } as any);
-  });
+  const result = loadBundle(emu).call<CalibrationResult>('calibrate');
   expect(result.ok).toBe(true);
+  expect(Object.keys(result.measured).length).toBeGreaterThan(15);
   expect(result.leftovers).toHaveLength(3);
   expect(result.leftovers.every((f) => /^https:\/\/docs\.google\.com\/spreadsheets\/d\//.test(f.url) && /safe to delete/.test(f.name))).toBe(true);
   expect(result.message).toMatch(/Could not trash 3 scratch file\(s\) \(no Drive write scope\): delete them by hand/);
-  expect(logs[0]).toContain(result.leftovers[0].url);
+  expect(emu.logs.map((l) => JSON.stringify(l)).join('\n')).toContain(result.leftovers[0].url.slice(0, 60));
+  // Nothing else was left: the temporary user property is gone.
+  expect((emu.globals() as any).PropertiesService.getUserProperties().getKeys()).toEqual([]);
 });

@@ -6,11 +6,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Emulator } from '../../emulator';
-import { appsScriptEnv } from '../../src/adapters/env';
 import { createContext } from '../../src/api/context';
 import { Coordinator, parseRunOptions } from '../../src/core/coordinator';
 import { rollbackMigration } from '../../src/core/rollback';
 import { DIST } from '../helpers/bundle';
+import { emuEnv } from '../helpers/emuEnv';
 import { fullState, operaciones } from '../helpers/workbookState';
 import { expectActionable, expectNoLeftovers, migrateAll, OWNER, stateOf, VISITOR, world, World } from '../helpers/reliability';
 import { migrateThrough, rollBackFully } from '../bundle/rollbackFixture';
@@ -95,7 +95,7 @@ describe('a user who is not allowed', () => {
 describe('users listed in the plan (allowedUsers)', () => {
   /** The core with the plan's allowedUsers set (the bundle's plan is fixed; the check is the same code). */
   function asUser(emu: Emulator, user: string, allowedUsers: string[]) {
-    const ctx = createContext({ ...appsScriptEnv(emu.globals()), now: () => emu.clock.now() });
+    const ctx = createContext(emuEnv(emu));
     const app = { ...ctx, config: { ...ctx.config, allowedUsers } };
     return {
       run: () => emu.runExecution(() => new Coordinator(app).execute(parseRunOptions({}, 'all', false)), { user }),

@@ -47,6 +47,12 @@ export interface RollbackProgress {
   removedColumns: string[];
   proveAttempts: number;
   /**
+   * Restore in place, without the temporary tab: set when the workbook has no room for a copy
+   * of the backup's tab (Google's 10-million-cell limit) and no v2.1 cell changed since the
+   * backup, so removing the v3 columns and the grid added since gives the backup's tab back.
+   */
+  inPlace?: boolean;
+  /**
    * Whether this rollback protects the target tab while it changes it ('ours'), found it
    * protected by someone else ('preexisting', left alone), or does not ('off'). Decided before
    * anything changes; absent in records of older versions, which then count as 'ours'.
