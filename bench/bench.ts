@@ -8,6 +8,8 @@
 //   node .build/bench.js                     all sizes
 //   node .build/bench.js --sizes 2500        chosen sizes (results written only for the default set
 //                                            unless --write)
+//   node .build/bench.js --no-sensitivity    without the run with slower calls
+//   node .build/bench.js --render            RESULTS.md again from results.json
 import * as childProcess from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -152,5 +154,13 @@ function main(): void {
   }
 }
 
+/** `--render`: RESULTS.md again from results.json (after a change to the report's text). */
+function render(): void {
+  const res = JSON.parse(fs.readFileSync(path.join(BENCH_DIR, 'results.json'), 'utf8')) as BenchResults;
+  fs.writeFileSync(path.join(BENCH_DIR, 'RESULTS.md'), renderMarkdown(res));
+  process.stdout.write('Wrote bench/RESULTS.md from bench/results.json\n');
+}
+
 if (arg('--child')) child();
+else if (process.argv.includes('--render')) render();
 else main();
