@@ -6,13 +6,9 @@ import { Env } from '../core/gas';
 import { StateStore } from '../core/state';
 import { MigrationLog } from '../core/log';
 import { appsScriptEnv } from '../adapters/env';
+import { AppContext } from '../core/appContext';
 
-export interface AppContext {
-  env: Env;
-  config: MigrationConfig;
-  store: StateStore;
-  log: MigrationLog;
-}
+export type { AppContext };
 
 const CONFIG: MigrationConfig = parseConfig(rawConfig);
 

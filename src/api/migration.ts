@@ -25,11 +25,7 @@ export function getMigrationStatus(options?: { clientId?: string }): Status {
 /** One bounded unit of work (one step, or one chunk of a long step); the sidebar calls it until `complete`. */
 export function runMigrationStep(options?: RunOptions): StepResult {
   const app = createContext();
-  const o = new Coordinator(app).execute(parseRunOptions(options, 'step', app.config.dryRun));
-  const result: StepResult = { ok: o.ok, complete: o.complete, dryRun: o.dryRun, step: o.step, message: o.message, status: o.status, report: o.report };
-  if (o.plan) result.plan = o.plan;
-  if (o.problems) result.problems = o.problems;
-  if (o.logEntries) result.logEntries = o.logEntries;
+  const { units: _units, ...result } = new Coordinator(app).execute(parseRunOptions(options, 'step', app.config.dryRun));
   return result;
 }
 

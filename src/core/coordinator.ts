@@ -2,7 +2,7 @@
 // a checkpoint after every unit, holds the lease across calls, retries what Apps Script gets
 // wrong now and then, and on failure stops with a message that says what failed, what had
 // changed and how to roll back. One instance serves one execution.
-import { AppContext } from '../api/context';
+import { AppContext } from './appContext';
 import { Access, checkAccess } from './access';
 import { CorruptStateError, BackupRecord, HistoryEntry, KEYS, Lease, RunState, StepCheckpoint, StateStore } from './state';
 import { acquireLease, isLeaseLive, releaseLease } from './lease';
@@ -13,7 +13,7 @@ import { buildStatus, isMigrated, isViewersLease, lastMigrationOf } from './stat
 import { STEPS } from './steps';
 import { backupName } from './steps/createBackup';
 import { Step, StepOutcome, plural } from './steps/types';
-import { Check, LogEntry, MigrationReport, PlannedStep, ReportStep, Status, StepId } from './types';
+import { Check, LogEntry, MigrationReport, PlannedStep, ReportStep, Status, StepId, StepResult } from './types';
 import { SheetLike, SpreadsheetLike } from './gas';
 import { readProgress, RollbackProgress } from './rollback/progress';
 import { propertySpaceProblem } from './quota';
@@ -29,17 +29,9 @@ export interface RunRequest {
   chunkRows: number | null;
 }
 
-export interface RunOutcome {
-  ok: boolean;
-  complete: boolean;
-  dryRun: boolean;
-  step: StepId | null;
-  message: string;
-  status: Status;
+/** A StepResult whose report is always there, plus how many units the execution ran. */
+export interface RunOutcome extends StepResult {
   report: MigrationReport;
-  plan?: PlannedStep[];
-  problems?: string[];
-  logEntries?: LogEntry[];
   units: number;
 }
 

@@ -30,7 +30,8 @@ const MUTATING: Record<string, (w: World, user: string) => string> = {
   },
 };
 const READ_ONLY = ['getMigrationStatus', 'getMigrationLog', 'verifyMigration', 'menuVerifyMigration', 'showSidebar', 'onOpen', 'onInstall'];
-/** Acts only on scratch files of its own in the caller's Drive, never on this spreadsheet (src/core/calibration.ts). */
+/** Acts only on scratch files of its own in the caller's Drive, never on this spreadsheet (src/core/calibration.ts);
+ *  still refused to those who may not act, since google.script.run reaches it. */
 const DEVELOPER_TOOLS = ['calibrate'];
 
 describe('a user who is not allowed', () => {
@@ -64,6 +65,15 @@ describe('a user who is not allowed', () => {
     const log = w.b.call('getMigrationLog').entries.map((e: any) => e.message).join('\n');
     expect(log).toMatch(/Run refused for visitor@example\.com: not allowed to change this file/);
     expect(log).toMatch(/Rollback refused \(asked by visitor@example\.com\)/);
+  });
+
+  test('calibrate (a developer tool) refuses too, creating no scratch file', () => {
+    const w = world({ rows: 20 });
+    const files = w.emu.files().length;
+    const r = w.b.callAs({ user: VISITOR }, 'calibrate');
+    expect(r.ok).toBe(false);
+    expect(r.message).toMatch(ONLY_OWNER);
+    expect(w.emu.files().length).toBe(files);
   });
 
   test('sees the status read-only, with who can act; may read the log, verify and see the plan of a dry run', () => {
