@@ -30,17 +30,19 @@ function loadTsModule(entry) {
   return mod.exports;
 }
 
-function validateConfig() {
-  const file = path.join(root, 'src', 'migration.config.json');
+// `node build.js --check-config FILE` validates another plan file without building (tests use it).
+function validateConfig(file = path.join(root, 'src', 'migration.config.json')) {
+  const shown = path.relative(root, file) || file;
   let raw;
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (e) {
-    fail(`src/migration.config.json is not valid JSON: ${e.message}`);
+    fail(`${shown} is not valid JSON: ${e.message}`);
   }
   const { validateConfig } = loadTsModule(path.join(root, 'src', 'core', 'config.ts'));
   const problems = validateConfig(raw);
-  if (problems.length) fail(`src/migration.config.json is wrong:\n - ${problems.join('\n - ')}\nFix the file and build again.`);
+  if (problems.length) fail(`${shown} is wrong:\n - ${problems.join('\n - ')}\nFix the file and build again.`);
+  return raw;
 }
 
 function exportedFunctions(code) {
@@ -141,6 +143,12 @@ function writeManifest() {
 }
 
 function main() {
+  const check = process.argv.indexOf('--check-config');
+  if (check >= 0) {
+    validateConfig(path.resolve(process.argv[check + 1] || ''));
+    console.log('config OK');
+    return;
+  }
   try {
     validateConfig();
     fs.mkdirSync(dist, { recursive: true });
