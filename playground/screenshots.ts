@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   fs.mkdirSync(OUT, { recursive: true });
-  const pg = await startPlayground({ port: 0, rows: 6000 });
+  const pg = await startPlayground({ port: 0, rows: 20000 });
   const session = await launchChromium({ width: 300, height: 900 });
   try {
     const page = await session.context.newPage();
@@ -58,10 +58,14 @@ async function main(): Promise<void> {
       await route.fulfill({ response: res });
     });
     await page.locator('#btn-runAll').click();
+    // Cell-sized chunks finish a short step in one call, so catch whichever long step is
+    // part-way: its rows counter above zero and below the total.
     await page.waitForFunction(() => {
       const label = document.querySelector('[data-testid="progress-label"]');
       const rows = document.querySelector('[data-testid="rows-label"]');
-      return !!label && /^Step 4 of 5/.test(label.textContent || '') && !!rows && /^[1-9]/.test(rows.textContent || '');
+      const m = rows ? /^([\d,]+) of ([\d,]+) rows$/.exec(rows.textContent || '') : null;
+      const n = (x: string) => Number(x.replace(/,/g, ''));
+      return !!label && /^Step \d of 5/.test(label.textContent || '') && !!m && n(m[1]) > 0 && n(m[1]) < n(m[2]);
     }, undefined, { timeout: 60000 });
     await shot(page, 'sidebar-running');
     slow = false;
@@ -82,6 +86,22 @@ async function main(): Promise<void> {
     await page.locator('#confirm-yes').click();
     await page.locator('[data-testid="rollback-result"]').waitFor({ timeout: 60000 });
     await shot(page, 'sidebar-rolled-back');
+
+    // Two states an owner must understand without help: the window has ended, and a rollback
+    // was interrupted. Each is its own playground scenario.
+    for (const [scenario, name, testId] of [
+      ['migrated-8-days-ago', 'sidebar-window-ended', 'rollback-deadline'],
+      ['rollback-interrupted', 'sidebar-rollback-unfinished', 'rollback-unfinished'],
+    ] as const) {
+      const other = await startPlayground({ port: 0, rows: 200, scenario });
+      try {
+        await sidebarPage(other, page);
+        await page.locator(`[data-testid="${testId}"]`).waitFor();
+        await shot(page, name);
+      } finally {
+        await other.close();
+      }
+    }
 
     // The whole playground: the grid after a migration, scrolled to the new columns.
     const host = await session.context.newPage();

@@ -8,13 +8,16 @@ export function plural(n: number, one: string, many = one + 's'): string {
   return `${formatNumber(n)} ${n === 1 ? one : many}`;
 }
 
-/** "25 Nov 2025, 20:01" in the viewer's time zone; the raw string when it is not a date. */
+/**
+ * "25 Nov 2025, 20:01 GMT-3" in the viewer's time zone, named, since the server's messages
+ * give times in the spreadsheet's zone, which may differ; the raw string when it is not a date.
+ */
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return '';
   const d = new Date(iso);
   if (isNaN(d.getTime())) return String(iso);
   const date = d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric' });
-  const time = d.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
+  const time = d.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
   return `${date}, ${time}`;
 }
 

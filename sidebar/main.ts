@@ -18,7 +18,7 @@ import { downloadJson, reportFileName } from './download';
 import { actionRules, ActionId, Busy, nextStep, settledCount, hasStarted } from './rules';
 import {
   renderBadge, renderFacts, renderProgress, renderSteps, renderBackup, renderReasons, renderLog,
-  panel, planBody, verificationBody, reportBody, rollbackBody, NEW_COLUMNS, FROM_VERSION, TO_VERSION,
+  panel, planBody, verificationBody, reportBody, rollbackBody, checkCounts, rollbackPhaseWords, NEW_COLUMNS, FROM_VERSION, TO_VERSION,
 } from './view';
 
 type Result =
@@ -137,7 +137,17 @@ function renderNotices(): Child[] {
         el('button', { type: 'button', className: 'small', onclick: () => void refreshStatus() }, 'Reload state'))));
   }
   if (!s) return out;
-  if (s.problem) {
+  const rb = s.rollbackInProgress;
+  if (rb) {
+    out.push(el('div', { className: 'notice bad', 'data-testid': 'rollback-unfinished' },
+      el('strong', null, 'A rollback was interrupted'),
+      el('p', null, `${rb.by || 'Someone'} started a rollback to v${FROM_VERSION} on ${formatDate(rb.since)}; it stopped while ${rollbackPhaseWords(rb.phase)}, so “${s.sheetName}” may be only partly restored. Nothing is lost: the backup and the snapshot taken first keep every value.`),
+      el('p', null, s.canAct === false
+        ? `Ask ${s.whoCanAct || 'the owner'} to press Roll back… to finish it.`
+        : 'Press Roll back… again to finish it: it resumes where it stopped. Until then the migration buttons stay off.')));
+  }
+  // The server states an unfinished rollback as the sheet's problem too: said once, above.
+  if (s.problem && !rb) {
     out.push(el('div', { className: 'notice bad', 'data-testid': 'problem' },
       el('strong', null, s.problem),
       el('p', null, 'Fix this in the spreadsheet, then reload.'),
@@ -151,7 +161,7 @@ function renderNotices(): Child[] {
         s.actor ? `You are signed in as ${s.actor}. ` : '',
         `Only ${s.whoCanAct || 'the owner of this file'} can run, roll back or start over. You can still watch, dry-run and verify.`)));
   }
-  if (s.running && state.busy !== 'run') {
+  if (s.running && state.busy !== 'run' && !rb) {
     const self = !!s.actor && s.running.by.toLowerCase() === s.actor.toLowerCase();
     out.push(el('div', { className: 'notice warn', 'data-testid': 'running-elsewhere' },
       el('strong', null, self
@@ -168,7 +178,7 @@ function renderNotices(): Child[] {
       el('p', null, s.backup
         ? 'Later steps did not run. Fix the cause and press Run all remaining to retry from the checkpoint, or use Roll back to return to the backup.'
         : 'Nothing was changed in the sheet. Fix the cause and press Run all remaining to retry.')));
-  } else if (!s.migrated && hasStarted(s) && !state.busy && !s.running) {
+  } else if (!s.migrated && hasStarted(s) && !state.busy && !s.running && !rb) {
     out.push(el('div', { className: 'notice info', 'data-testid': 'paused' },
       el('p', null, `Paused after ${plural(settledCount(s), 'step')} of ${s.steps.length}. Run all remaining continues from the saved checkpoint.`)));
   }
@@ -229,9 +239,11 @@ function renderConfirm(): void {
     const p = state.rollbackPreview;
     const name = (p && p.backupName) || (b && b.name) || '';
     const taken = (p && p.backupCreatedAt) || (b && b.createdAt) || '';
-    title = `Roll back to v${FROM_VERSION}?`;
-    yes = 'Roll back';
+    const resume = s.rollbackInProgress;
+    title = resume ? `Finish the rollback to v${FROM_VERSION}?` : `Roll back to v${FROM_VERSION}?`;
+    yes = resume ? 'Finish rollback' : 'Roll back';
     body = [
+      resume ? el('p', { 'data-testid': 'rollback-resume' }, `The rollback started on ${formatDate(resume.since)} resumes where it stopped (${rollbackPhaseWords(resume.phase)}); what it already did is not done twice.`) : null,
       el('p', null, `“${s.sheetName}” will be restored from the backup${name ? ` “${name}”` : ''}${taken ? `, taken ${formatDate(taken)}` : ''}. Same file, same tab.`),
       el('p', null, el('strong', null, 'Discarded: '),
         `the v${TO_VERSION} columns (${NEW_COLUMNS.join(', ')}) and every edit made to “${s.sheetName}” since the backup.`),
@@ -290,6 +302,7 @@ async function refreshStatus(): Promise<void> {
 }
 
 function describe(s: Status): string {
+  if (s.rollbackInProgress) return 'A rollback was interrupted. Press Roll back… to finish it.';
   if (s.problem) return s.problem;
   if (s.migrated) return `${s.sheetName} is on v${TO_VERSION} (${plural(s.columnCount, 'column')}).`;
   if (s.running) return `${s.running.by || 'Another user'} is running the migration.`;
@@ -449,8 +462,9 @@ async function doVerify(): Promise<void> {
   try {
     const report = await call('verifyMigration');
     state.result = { kind: 'verification', report };
-    const failed = report.checks.filter((c) => !c.ok).length;
-    say(report.ok ? `Verification passed: all ${report.checks.length} checks OK.` : `Verification failed: ${failed} of ${report.checks.length} checks failed.`);
+    const n = checkCounts(report);
+    const notRun = n.notRun ? ` ${plural(n.notRun, 'check')} not run.` : '';
+    say(report.ok ? `Verification passed: all ${plural(n.run, 'check')} OK.${notRun}` : `Verification failed: ${n.failed} of ${plural(n.run, 'check')} failed.${notRun}`);
   } catch (e) {
     showError('verification', e);
   } finally {

@@ -35,6 +35,11 @@ export function hasStarted(status: Status): boolean {
   return status.steps.some((s) => s.state !== 'pending');
 }
 
+/** When the window ends or ended: the server's rollbackDeadline (kept after it passes), else the open deadline. */
+export function rollbackDeadline(status: Status): string | null {
+  return status.rollbackDeadline || status.rollbackAvailableUntil || null;
+}
+
 export function rollbackDeadlinePassed(status: Status, nowMs: number): boolean {
   if (!status.rollbackAvailableUntil) return false;
   const t = Date.parse(status.rollbackAvailableUntil);
@@ -42,15 +47,20 @@ export function rollbackDeadlinePassed(status: Status, nowMs: number): boolean {
 }
 
 /**
- * The server reports no deadline once the window has passed, so a migrated (or part-migrated)
- * sheet with a backup and no deadline means the window ended; the deadline is also checked
- * here in case the sidebar stays open past it.
+ * The server's clock decides: it turns rollbackAvailableUntil null once the window has passed
+ * and keeps rollbackDeadline to say when. An open deadline is also checked here in case the
+ * sidebar stays open past it. A server without rollbackDeadline: a migrated (or part-migrated)
+ * sheet with a backup and no open deadline means the window ended.
  */
 export function rollbackWindowEnded(status: Status, nowMs: number): boolean {
   if (!status.backup) return false;
   if (status.rollbackAvailableUntil) return rollbackDeadlinePassed(status, nowMs);
+  if (status.rollbackDeadline) return true;
   return status.migrated || hasStarted(status);
 }
+
+/** Why nothing may migrate while a rollback is unfinished, for the buttons it turns off. */
+export const ROLLBACK_UNFINISHED_REASON = 'A rollback was interrupted: press Roll back… to finish it first.';
 
 const BUSY_REASON: Record<Busy, string> = {
   status: 'Loading the current state…',
@@ -89,6 +99,15 @@ export function actionRules(input: RuleInput): Record<ActionId, ActionRule> {
 
   // Who may change things, and whether anything stands in the way, applies to every
   // action that writes; reading (dry run, verify) stays open in read-only mode.
+  if (status.rollbackInProgress) {
+    // The tab may be half restored: nothing else may touch it until the rollback is finished,
+    // which is the way out whatever the window: the server resumes from its checkpoint (and
+    // refuses, saying why, if someone else is at it).
+    for (const id of ['runAll', 'runNext', 'dryRun', 'verify', 'startOver'] as ActionId[]) rules[id] = off(ROLLBACK_UNFINISHED_REASON);
+    rules.rollback = status.canAct === false ? off(`Read-only: only ${status.whoCanAct || 'the owner'} can change this file.`) : on;
+    return rules;
+  }
+
   let blocked: string | null = null;
   if (status.problem) blocked = 'The sheet has a problem (see above).';
   else if (status.canAct === false) blocked = `Read-only: only ${status.whoCanAct || 'the owner'} can change this file.`;

@@ -14,7 +14,7 @@ import type {
 import plan from '../src/migration.config.json';
 import { el, Child } from './dom';
 import { formatDate, formatNumber, formatTime, formatDuration, plural } from './format';
-import { isSettled, nextStep, settledCount, rollbackWindowEnded, ActionId, ActionRule } from './rules';
+import { isSettled, nextStep, settledCount, rollbackDeadline, rollbackWindowEnded, ActionId, ActionRule } from './rules';
 
 export const NEW_COLUMNS: string[] = plan.newColumns.map((c) => c.name);
 export const FROM_VERSION = plan.fromVersion;
@@ -63,6 +63,7 @@ export function v3Present(status: Status): string[] {
 
 export function renderBadge(status: Status | null, running: boolean): { text: string; kind: string } {
   if (!status) return { text: '', kind: '' };
+  if (status.rollbackInProgress) return { text: 'Rollback unfinished', kind: 'bad' };
   if (status.migrated) return { text: `Migrated to v${TO_VERSION}`, kind: 'ok' };
   if (running || status.running) return { text: 'Migrating…', kind: 'busy' };
   if (status.steps.some((s) => s.state === 'failed')) return { text: 'Needs attention', kind: 'bad' };
@@ -167,11 +168,18 @@ export function renderBackup(status: Status, nowMs: number): Child[] {
         : el('span', null, b.name)),
     el('p', { className: 'muted' }, `Taken ${formatDate(b.createdAt)}`),
   ];
-  if (rollbackWindowEnded(status, nowMs)) {
+  const deadline = rollbackDeadline(status);
+  if (status.rollbackInProgress) {
+    out.push(el('p', { className: 'deadline', 'data-testid': 'rollback-deadline' }, 'A rollback from this backup is unfinished: press Roll back… to finish it.'));
+  } else if (rollbackWindowEnded(status, nowMs)) {
     out.push(el('p', { className: 'deadline passed', 'data-testid': 'rollback-deadline' },
-      status.rollbackAvailableUntil
-        ? `Rollback window ended ${formatDate(status.rollbackAvailableUntil)}`
-        : `Rollback window ended: a rollback is possible for ${plural(ROLLBACK_DAYS, 'day')} after the migration. The backup file stays in Drive.`));
+      deadline
+        ? `Rollback window ended on ${formatDate(deadline)}; the backup is still in Drive: `
+        : `Rollback window ended: a rollback is possible for ${plural(ROLLBACK_DAYS, 'day')} after the migration. The backup is still in Drive: `,
+      href
+        ? el('a', { href, target: '_blank', rel: 'noopener noreferrer', 'data-testid': 'deadline-backup-link' }, b.name, el('span', { className: 'visually-hidden' }, ' (opens in a new tab)'))
+        : el('span', null, b.name),
+      ` — restore manually by copying its “${status.sheetName}” tab into this file.`));
   } else if (status.rollbackAvailableUntil) {
     out.push(el('p', { className: 'deadline', 'data-testid': 'rollback-deadline' }, `Roll back possible until ${formatDate(status.rollbackAvailableUntil)}`));
   } else {
@@ -235,23 +243,57 @@ export function planBody(steps: PlannedStep[], message: string): Child[] {
   ];
 }
 
+/** Checks that ran and failed, and those not run at all (they count neither way). */
+export function checkCounts(report: VerificationReport): { run: number; failed: number; notRun: number } {
+  const notRun = report.checks.filter((c) => c.skipped).length;
+  const failed = report.checks.filter((c) => !c.skipped && !c.ok).length;
+  return { run: report.checks.length - notRun, failed, notRun };
+}
+
 export function verificationBody(report: VerificationReport): Child[] {
-  const failed = report.checks.filter((c) => !c.ok).length;
+  const n = checkCounts(report);
+  const notRun = n.notRun ? ` ${plural(n.notRun, 'check')} not run (see below).` : '';
   const summary = report.ok
-    ? `All ${report.checks.length} checks passed.`
-    : `${failed} of ${report.checks.length} checks failed.`;
+    ? `All ${plural(n.run, 'check')} passed.${notRun}`
+    : `${n.failed} of ${plural(n.run, 'check')} failed.${notRun}`;
   return [
     el('p', { className: report.ok ? 'summary ok' : 'summary bad', 'data-testid': 'verify-summary' }, summary),
-    el('ul', { className: 'checks' }, ...report.checks.map((c) =>
-      el('li', { className: c.ok ? 'check ok' : 'check bad', 'data-check': c.id, 'data-ok': String(c.ok) },
-        el('span', { className: 'icon', 'aria-hidden': 'true' }, c.ok ? '✓' : '!'),
+    // The server's sentence, unless it only repeats a plain "all passed".
+    report.message && !(report.ok && !n.notRun) ? el('p', { className: 'step-detail', 'data-testid': 'verify-message' }, report.message) : null,
+    el('ul', { className: 'checks' }, ...report.checks.map((c) => {
+      const kind = c.skipped ? 'skipped' : c.ok ? 'ok' : 'bad';
+      return el('li', { className: `check ${kind}`, 'data-check': c.id, 'data-ok': String(c.ok), 'data-skipped': c.skipped ? 'true' : null },
+        el('span', { className: 'icon', 'aria-hidden': 'true' }, CHECK_ICON[kind]),
         el('div', null,
-          el('span', { className: 'visually-hidden' }, c.ok ? 'Passed: ' : 'Failed: '),
+          el('span', { className: 'visually-hidden' }, CHECK_LABEL[kind]),
           el('strong', null, humanize(c.id)),
-          c.detail ? el('p', { className: 'step-detail' }, c.detail) : null)))),
+          c.skipped ? el('span', { className: 'check-state' }, ' · not run') : null,
+          c.detail ? el('p', { className: 'step-detail' }, c.detail) : null));
+    })),
     el('p', { className: 'muted small' }, `Checked ${formatDate(report.generatedAt)}`),
   ];
 }
+
+const CHECK_ICON = { ok: '✓', bad: '!', skipped: '–' };
+
+/** Where an unfinished rollback stopped, in words (its checkpoint names phases by id). */
+const ROLLBACK_PHASE: Record<string, string> = {
+  check_backup: 'checking the backup',
+  count_changes: 'counting the changes since the backup',
+  snapshot: 'saving the snapshot',
+  temp_sheet: 'copying the backup’s tab in',
+  remove_v3: 'removing the v3 columns',
+  fit_grid: 'resizing the tab',
+  copy_range: 'copying the backup’s values back',
+  prove: 'checking the restored tab against the backup',
+  delete_temp: 'removing the temporary tab',
+  finish: 'finishing',
+};
+
+export function rollbackPhaseWords(phase: string): string {
+  return ROLLBACK_PHASE[phase] || phase.replace(/_/g, ' ');
+}
+const CHECK_LABEL = { ok: 'Passed: ', bad: 'Failed: ', skipped: 'Not run: ' };
 
 export function reportBody(report: MigrationReport): Child[] {
   return [

@@ -4,6 +4,8 @@
 import { createContext } from './context';
 import { verifyMigration as runVerify, VerifyReport } from '../core/verify';
 import { rollbackMigration as runRollback, RollbackResult } from '../core/rollback';
+import { formatWhen } from '../core/wording';
+import { appsScriptEnv } from '../adapters/env';
 
 /** Read-only: one check per line and an overall pass/fail. `seed` repeats a row sample. */
 export function verifyMigration(options?: { seed?: number }): VerifyReport {
@@ -36,13 +38,14 @@ export function menuRollbackMigration(): void {
     ui.alert('Roll back to v2.1', preview.message, ui.ButtonSet.OK);
     return;
   }
+  const env = appsScriptEnv();
   const question = [
-    `Backup: "${preview.backupName}", made ${preview.backupAge} ago (${preview.backupCreatedAt}).`,
+    `Backup: "${preview.backupName}", made ${preview.backupAge} ago (${formatWhen(env, preview.backupCreatedAt)}).`,
     preview.backupUrl || '',
     '',
     ...preview.plan,
     '',
-    `Rollback is possible until ${preview.rollbackUntil}.`,
+    `Rollback is possible until ${formatWhen(env, preview.rollbackUntil)}.`,
     'Roll back now?',
   ].join('\n');
   if (ui.alert('Roll back to v2.1?', question, ui.ButtonSet.YES_NO) !== ui.Button.YES) {

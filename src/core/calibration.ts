@@ -154,7 +154,7 @@ export function runCalibration(g: CalibrationServices): CalibrationResult {
     `export const COST_MODEL_MEASURED = {\n${Object.keys(measured).map((k) => `  ${k}: ${measured[k]},`).join('\n')}\n};\n`;
   message +=
     `Measured ${Object.keys(measured).length} constants. ` +
-    (leftovers.length ? `Could not trash ${leftovers.length} scratch file(s) (no Drive write scope): delete them by hand: ${leftovers.map((f) => f.url).join(', ')}` : 'Scratch files trashed.');
+    (leftovers.length ? `Could not trash ${leftovers.length} scratch ${leftovers.length === 1 ? 'file' : 'files'} (no Drive write scope): delete them by hand: ${leftovers.map((f) => f.url).join(', ')}` : 'Scratch files trashed.');
   g.log(`${message}\n${text}`);
   return { ok: message.indexOf('stopped') < 0, message, measured, samples, text, leftovers };
 }

@@ -14,7 +14,8 @@ import { STEPS } from './steps';
 import { backupName } from './steps/createBackup';
 import { Step, StepOutcome, plural } from './steps/types';
 import { Check, LogEntry, MigrationReport, PlannedStep, ReportStep, Status, StepId, StepResult } from './types';
-import { SheetLike, SpreadsheetLike } from './gas';
+import { Env, SheetLike, SpreadsheetLike } from './gas';
+import { formatWhen } from './wording';
 import { readProgress, RollbackProgress } from './rollback/progress';
 import { propertySpaceProblem } from './quota';
 import { runChunking } from './chunking';
@@ -62,9 +63,9 @@ export function loadSnapshot(store: StateStore): Snapshot {
  * of its calls would work on that, and the rollback, when resumed, would undo the migration's
  * work without a backup of it. So nothing migrates until the rollback has finished.
  */
-export function rollbackInProgressMessage(p: RollbackProgress): string {
+export function rollbackInProgressMessage(env: Env, p: RollbackProgress): string {
   return (
-    `A rollback to v2.1 started by ${p.startedBy || 'someone'} at ${p.startedAt} has not finished (it stopped at phase ${p.phase}). ` +
+    `A rollback to v2.1 started by ${p.startedBy || 'someone'} on ${formatWhen(env, p.startedAt)} has not finished (it stopped at phase ${p.phase}). ` +
     'Nothing was changed. Finish it first: choose "Roll back to v2.1…" again in the Sheet Migrator menu or the sidebar (it resumes where it stopped), then run the migration.'
   );
 }
@@ -132,7 +133,7 @@ export class Coordinator {
       return this.refuse(req, this.access.reason || 'You may not change this file.', [], false);
     }
     if (this.s.rollback) {
-      const why = rollbackInProgressMessage(this.s.rollback);
+      const why = rollbackInProgressMessage(this.app.env, this.s.rollback);
       log.warn(null, `Run by ${this.owner} refused: ${why}`);
       return this.refuse(req, why, [why], false);
     }
@@ -156,7 +157,7 @@ export class Coordinator {
       // Re-read under the lease: another execution may have moved on since the first read.
       this.s = this.retry(() => loadSnapshot(store));
       if (this.s.rollback) {
-        const why = rollbackInProgressMessage(this.s.rollback);
+        const why = rollbackInProgressMessage(this.app.env, this.s.rollback);
         this.retry(() => this.releaseHeld());
         return this.refuse(req, why, [why], false);
       }
@@ -333,7 +334,7 @@ export class Coordinator {
     if (last && !forced && isMigrated(layout, this.s.history, config)) {
       return {
         kind: 'nothing',
-        message: `"${config.targetSheet}" is already migrated to v${config.toVersion} (completed ${last.at} by ${last.by}); nothing was changed. Use "Verify migration" to check it; a forced run (runMigration({force: true})) runs every step again.`,
+        message: `"${config.targetSheet}" is already migrated to v${config.toVersion}: completed on ${formatWhen(this.app.env, last.at)} by ${last.by}. Nothing was changed. Use "Verify migration" to check it; a forced run (runMigration({force: true})) runs every step again.`,
       };
     }
     const problems = layout.problems.map((p) => p.message);
@@ -511,7 +512,7 @@ export class Coordinator {
       `Migration to v${config.toVersion} complete: "${config.targetSheet}" has ${cols} columns (${before} + ${config.newColumns.length}), ` +
       `${last && typeof last.rowsWritten === 'number' ? `version = 0 on ${plural(last.rowsWritten, 'row')}, ` : ''}` +
       `and its v2.1 data was proved equal to the backup${backup ? ` "${backup.name}"` : ''}.` +
-      (last && last.rollbackUntil ? ` Roll back is possible until ${last.rollbackUntil}.` : '')
+      (last && last.rollbackUntil ? ` Roll back is possible until ${formatWhen(this.app.env, last.rollbackUntil)}.` : '')
     );
   }
 
@@ -526,7 +527,7 @@ export class Coordinator {
     const run = this.s.run;
     const migrated = !run && isMigrated(pre.analysis, this.s.history, config);
     const problems = pre.problems.map((p) => p.message);
-    if (this.s.rollback) problems.unshift(rollbackInProgressMessage(this.s.rollback));
+    if (this.s.rollback) problems.unshift(rollbackInProgressMessage(this.app.env, this.s.rollback));
     const full = migrated ? null : propertySpaceProblem(env.documentProperties());
     if (full) problems.push(full);
     let plan: PlannedStep[] = [];
@@ -535,6 +536,7 @@ export class Coordinator {
       const sizing = run ? { chunkRows: run.chunkRows || config.chunkRows, chunkCells: run.chunkCells } : runChunking(req.chunkRows, config, layout.columnCountBefore);
       plan = config.steps.map((id) =>
         STEPS[id].plan({
+          env,
           config,
           spreadsheetName: this.ss.getName(),
           layout,
@@ -693,7 +695,7 @@ export class Coordinator {
 
   private sheetProblem(): string | null {
     const { config } = this.app;
-    if (this.s.rollback) return rollbackInProgressMessage(this.s.rollback);
+    if (this.s.rollback) return rollbackInProgressMessage(this.app.env, this.s.rollback);
     if (!this.layout) {
       const tabs = this.ss.getSheets().map((s) => `"${s.getName()}"`).join(', ');
       return `This spreadsheet has no tab named "${config.targetSheet}" (its tabs are ${tabs || 'none'}). Open the spreadsheet that holds the v2.1 "${config.targetSheet}" tab.`;
@@ -717,6 +719,7 @@ export class Coordinator {
       access: this.access,
       problem,
       rollback: this.s.rollback,
+      when: (iso) => formatWhen(this.app.env, iso),
     });
   }
 

@@ -3,6 +3,7 @@
 // guards the read-modify-write of the lease itself: its locks end with each execution.
 import { Env } from './gas';
 import { Lease, StateStore } from './state';
+import { formatWhen } from './wording';
 
 const LOCK_WAIT_MS = 10000;
 
@@ -37,14 +38,14 @@ export function acquireLease(
     return {
       ok: false,
       holder,
-      message: holder ? heldMessage(holder) : 'Another Sheet Migrator execution is saving its state right now. Wait a few seconds and try again.',
+      message: holder ? heldMessage(env, holder) : 'Another Sheet Migrator execution is saving its state right now. Wait a few seconds and try again.',
     };
   }
   try {
     const now = env.now();
     const current = store.readLease();
     if (isLeaseLive(current, now) && current.owner !== owner) {
-      return { ok: false, holder: current, message: heldMessage(current) };
+      return { ok: false, holder: current, message: heldMessage(env, current) };
     }
     const lease: Lease = {
       owner,
@@ -60,10 +61,10 @@ export function acquireLease(
   }
 }
 
-function heldMessage(current: Lease): string {
+function heldMessage(env: Env, current: Lease): string {
   return (
-    `A ${current.op} is already being run by ${displayOwner(current.owner)} since ${current.since}. ` +
-    `Wait for it to finish (its hold expires at ${current.expiresAt} if it was interrupted), then try again.`
+    `A ${current.op} is already being run by ${displayOwner(current.owner)} since ${formatWhen(env, current.since)}. ` +
+    `Wait for it to finish (its hold expires at ${formatWhen(env, current.expiresAt)} if it was interrupted), then try again.`
   );
 }
 

@@ -24,6 +24,8 @@ import { ChangeCount, countNextChunk, findV3Columns, startCount } from './rollba
 import { clearProgress, nextPhase, Phase, PROTECTED_PHASES, READ_ONLY_PHASES, readProgress, RollbackProgress, writeProgress } from './rollback/progress';
 import { describeAge, headerNames, migrationState } from './rollback/state';
 import { columnLetter, readHeaderRow, WORKBOOK_CELL_LIMIT, workbookSize } from './preflight';
+import { formatWhen } from './wording';
+import { plural } from './steps/types';
 import { findProtection, protectForMigration, removeMigrationProtection, ROLLBACK_PROTECTION_DESCRIPTION } from './protection';
 
 export interface RollbackContext {
@@ -179,7 +181,7 @@ function rollbackOnce(ctx: RollbackContext, opts: RollbackOptions, flag: { mutat
     log.info(
       STEP,
       `Rollback ${id}: started by ${access.actor || 'unknown user'} for the ${a.migration} migration; backup "${b.name}" (${b.id}), ` +
-        `made ${describeAge(b.createdAt, now)} ago; window until ${a.rollbackUntil}.`,
+        `made ${describeAge(b.createdAt, now)} ago; window until ${formatWhen(env, a.rollbackUntil)}.`,
     );
   }
 
@@ -218,7 +220,7 @@ function assess(ctx: RollbackContext, ss: SpreadsheetLike): Assessment {
   if (state.kind === 'rolled_back') {
     report.ok = true;
     report.snapshotId = state.entry.snapshotId || null;
-    report.message = `Already rolled back on ${state.entry.at} by ${state.entry.by || 'someone'}: "${report.sheetName}" is at v${config.fromVersion}. Nothing was changed.`;
+    report.message = `Already rolled back on ${formatWhen(env, state.entry.at)} by ${state.entry.by || 'someone'}: "${report.sheetName}" is at v${config.fromVersion}. Nothing was changed.`;
     return { type: 'done', report };
   }
   const b = state.backup;
@@ -238,7 +240,7 @@ function assess(ctx: RollbackContext, ss: SpreadsheetLike): Assessment {
       type: 'refuse',
       report,
       message:
-        `The rollback window closed on ${state.rollbackUntil} (${config.rollbackWindowDays} days after the migration ${state.kind === 'complete' ? 'completed' : 'made its backup'}). ` +
+        `The rollback window closed on ${formatWhen(env, state.rollbackUntil)} (${config.rollbackWindowDays} days after the migration ${state.kind === 'complete' ? 'completed' : 'made its backup'}). ` +
         `To restore v${config.fromVersion} by hand, open the backup "${b.name}" (${b.url}), copy its "${b.sheetName}" tab into this spreadsheet and replace "${report.sheetName}" with it.`,
     };
   }
@@ -496,9 +498,9 @@ class RollbackRun {
     const c = count;
     this.ctx.log.info(
       STEP,
-      `Rollback ${this.p.id}: since the backup, ${c.changedRows} row(s) differ in the v${config.fromVersion} columns` +
-        `${c.changedSample.length ? ` (rows ${c.changedSample.join(', ')}${c.changedRows > c.changedSample.length ? ', …' : ''})` : ''}` +
-        ` and ${c.rowsWithV3Data} row(s) hold v${config.toVersion} data; all of it goes into the snapshot before anything is restored.`,
+      `Rollback ${this.p.id}: since the backup, ${rows(c.changedRows, 'differs', 'differ')} in the v${config.fromVersion} columns` +
+        `${c.changedSample.length ? ` (${c.changedRows === 1 ? 'row' : 'rows'} ${c.changedSample.join(', ')}${c.changedRows > c.changedSample.length ? ', …' : ''})` : ''}` +
+        ` and ${rows(c.rowsWithV3Data, 'holds', 'hold')} v${config.toVersion} data; all of it goes into the snapshot before anything is restored.`,
     );
     // The restore copies the backup's tab in as a temporary tab, and a workbook at Google's
     // cell limit has no room for it. With no v2.1 cell changed, removing the v3 columns (and
@@ -511,7 +513,7 @@ class RollbackRun {
         return {
           type: 'refuse',
           message:
-            `"${target.getName()}" cannot be restored in place: ${c.changedRows} row(s) of v${config.fromVersion} data changed since the backup, and restoring them needs a temporary copy of the backup's tab (${need} cells), ` +
+            `"${target.getName()}" cannot be restored in place: ${plural(c.changedRows, 'row')} of v${config.fromVersion} data changed since the backup, and restoring ${c.changedRows === 1 ? 'it' : 'them'} needs a temporary copy of the backup's tab (${need} cells), ` +
             `but the workbook has ${size.cells} of Google Sheets' ${WORKBOOK_CELL_LIMIT} cells. Free ${size.cells + need - WORKBOOK_CELL_LIMIT} cells (delete unused rows or columns in other tabs), then roll back again; ` +
             `or restore by hand from the backup "${this.b.name}" (${this.b.url}).`,
         };

@@ -6,7 +6,9 @@ import { displayOwner, isLeaseLive } from './lease';
 import { HeaderAnalysis } from './preflight';
 import { BackupRecord, HistoryEntry, Lease, RunState } from './state';
 import { STEPS } from './steps';
-import { StepInfo, Status } from './types';
+import { StepId, StepInfo, Status } from './types';
+import { plural } from './steps/types';
+import { formatDuration } from './wording';
 
 export interface StatusInput {
   config: MigrationConfig;
@@ -23,6 +25,8 @@ export interface StatusInput {
   problem: string | null;
   /** A rollback under way (sm.rollback), shown so that nobody starts a migration meanwhile. */
   rollback?: { phase: string; startedBy: string; startedAt: string } | null;
+  /** Times in prose (formatWhen); asked lazily, only when a sentence needs one. */
+  when?: (iso: string) => string;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -43,13 +47,52 @@ export function isMigrated(layout: HeaderAnalysis | null, history: HistoryEntry[
   );
 }
 
-export function rollbackAvailableUntil(i: Pick<StatusInput, 'config' | 'now' | 'run' | 'backup' | 'history'>): string | null {
+/**
+ * When the rollback window ends or ended (ISO, past or future): the migration's recorded
+ * deadline, or, during a run, the backup's time + the window. null when there is nothing to
+ * roll back to. Kept after the window has passed, so the sidebar can say when it ended.
+ */
+export function rollbackDeadline(i: Pick<StatusInput, 'config' | 'run' | 'backup' | 'history'>): string | null {
   if (!i.backup) return null;
   const last = lastMigrationOf(i.history);
   let until: number | null = null;
   if (i.run) until = Date.parse(i.backup.createdAt) + i.config.rollbackWindowDays * DAY_MS;
   else if (last && last.rollbackUntil) until = Date.parse(last.rollbackUntil);
-  return until !== null && until > i.now ? new Date(until).toISOString() : null;
+  return until !== null && !isNaN(until) ? new Date(until).toISOString() : null;
+}
+
+export function rollbackAvailableUntil(i: Pick<StatusInput, 'config' | 'now' | 'run' | 'backup' | 'history'>): string | null {
+  const deadline = rollbackDeadline(i);
+  return deadline !== null && Date.parse(deadline) > i.now ? deadline : null;
+}
+
+/**
+ * A finished step's own line, from what the migration's history entry (and the backup record)
+ * kept of it once its checkpoints were cleared; null when the entry did not record its time.
+ */
+function finishedStepDetail(id: StepId, i: StatusInput, last: HistoryEntry): string | null {
+  const ms = last.durationsMs ? last.durationsMs[id] : undefined;
+  if (typeof ms !== 'number') return null;
+  const { config, backup } = i;
+  const took = `Took ${formatDuration(ms)}.`;
+  const names = config.newColumns.map((c) => c.name).join(', ');
+  switch (id) {
+    case 'create_backup':
+      return backup && backup.id === last.backupId ? `Whole file copied to "${backup.name}". ${took}` : took;
+    case 'add_v3_columns':
+      return `${names} in place. ${took}`;
+    case 'verify_schema':
+      return backup && backup.id === last.backupId
+        ? `${backup.columnCount + config.newColumns.length} columns = ${backup.columnCount} + ${config.newColumns.length}, found by name. ${took}`
+        : took;
+    case 'initialize_versions': {
+      const set = config.newColumns.filter((c) => c.initialValue !== '').map((c) => `${c.name} = ${JSON.stringify(c.initialValue)}`).join(', ');
+      return typeof last.rowsWritten === 'number' && set ? `${set} on ${plural(last.rowsWritten, 'row')}. ${took}` : took;
+    }
+    case 'test_smoke':
+      return `v${config.fromVersion} data proved equal to the backup; migration completed by ${last.by}. ${took}`;
+  }
+  return took;
 }
 
 /**
@@ -79,7 +122,8 @@ export function buildStatus(i: StatusInput): Status {
     } else if (!run && migrated && last) {
       info.state = 'done';
       info.completedAt = last.at;
-      info.detail = `Done: the migration was completed ${last.at} by ${last.by}.`;
+      const when = i.when || ((iso: string) => iso);
+      info.detail = finishedStepDetail(id, i, last) || `Done: the migration was completed ${when(last.at)} by ${last.by}.`;
     }
     return info;
   });
@@ -94,6 +138,7 @@ export function buildStatus(i: StatusInput): Status {
     progress: { done, total: steps.length },
     backup: i.backup ? { id: i.backup.id, name: i.backup.name, url: i.backup.url, createdAt: i.backup.createdAt } : null,
     rollbackAvailableUntil: rollbackAvailableUntil(i),
+    rollbackDeadline: rollbackDeadline(i),
     running,
     v3ColumnsPresent: layout ? layout.v3Present.slice() : [],
     problem: i.problem,

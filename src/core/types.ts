@@ -39,6 +39,11 @@ export interface Status {
   progress: { done: number; total: number };
   backup: BackupInfo | null;
   rollbackAvailableUntil: string | null;
+  /**
+   * When the rollback window ends or ended (ISO, past or future) whenever there is a backup
+   * to roll back to; rollbackAvailableUntil turns null once it has passed.
+   */
+  rollbackDeadline?: string | null;
   running: { by: string; since: string } | null;
   /** Extra fields for the sidebar. */
   v3ColumnsPresent?: string[];
@@ -111,12 +116,16 @@ export interface Check {
   id: string;
   ok: boolean;
   detail: string;
+  /** The check could not be run (time, missing input); it does not count towards `ok`. */
+  skipped?: boolean;
 }
 
 export interface VerificationReport {
   ok: boolean;
   generatedAt: string;
   checks: Check[];
+  /** One sentence for people: passed / failed (which checks) / what was not run. */
+  message?: string;
 }
 
 export interface RollbackReport {

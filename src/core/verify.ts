@@ -14,6 +14,8 @@ import { describeAge, headerNames, migrationState, MigrationState } from './roll
 import { findV3Columns } from './rollback/changes';
 import { columnLetter } from './preflight';
 import { groupRows, sampleRows } from './steps/testSmoke';
+import { plural } from './steps/types';
+import { formatWhen } from './wording';
 
 export interface VerifyContext {
   env: Env;
@@ -96,7 +98,7 @@ function verifyOnce(ctx: VerifyContext, opts: VerifyOptions): VerifyReport {
       add(
         'migration_state',
         false,
-        `The migration was rolled back on ${state.entry.at} by ${state.entry.by || 'someone'}; ${config.targetSheet} is at v${config.fromVersion} again, so there is nothing to verify. Run the migration again to migrate.`,
+        `The migration was rolled back on ${formatWhen(env, state.entry.at)} by ${state.entry.by || 'someone'}; ${config.targetSheet} is at v${config.fromVersion} again, so there is nothing to verify. Run the migration again to migrate.`,
       );
       return finish(state.kind, null, []);
     case 'partial': {
@@ -108,7 +110,7 @@ function verifyOnce(ctx: VerifyContext, opts: VerifyOptions): VerifyReport {
       add(
         'migration_state',
         true,
-        `Migration v${state.entry.from} → v${state.entry.to} completed on ${state.entry.at} by ${state.entry.by || 'someone'}.`,
+        `Migration v${state.entry.from} → v${state.entry.to} completed on ${formatWhen(env, state.entry.at)} by ${state.entry.by || 'someone'}.`,
       );
       break;
   }
@@ -233,7 +235,7 @@ function sampleChecks(
       }
     });
     const want = g.cols.map((c) => `${c.name} ${c.initialValue === '' ? 'empty' : `= ${c.initialValue}`}`).join(', ');
-    add(g.id, bad.length === 0, bad.length ? cap(`${bad.length} of ${rows.length} sampled rows fail (${want} expected): ${bad.join('; ')}`) : `${rows.length} sampled rows have ${want}.`);
+    add(g.id, bad.length === 0, bad.length ? cap(`${bad.length} of ${plural(rows.length, 'sampled row')} ${bad.length === 1 ? 'fails' : 'fail'} (${want} expected): ${bad.join('; ')}`) : `${plural(rows.length, 'sampled row')} ${rows.length === 1 ? 'has' : 'have'} ${want}.`);
   }
 }
 
@@ -268,13 +270,13 @@ function spotCheck(
     }
   });
   const beyond = sampled.length - inBackup.length;
-  const note = beyond ? ` (${beyond} sampled rows were added after the backup and have no v2.1 counterpart)` : '';
+  const note = beyond ? ` (${plural(beyond, 'sampled row')} ${beyond === 1 ? 'was' : 'were'} added after the backup and ${beyond === 1 ? 'has' : 'have'} no v2.1 counterpart)` : '';
   add(
     'v21_spot_check',
     diffCount === 0,
     diffCount
-      ? cap(`${diffCount} v${config.fromVersion} cells differ from the backup in the header and ${inBackup.length} sampled rows: ${diffs.join('; ')}${diffCount > diffs.length ? '; …' : ''}`)
-      : `The header and ${inBackup.length} sampled rows equal the backup in all ${backup.columnCount} v${config.fromVersion} columns${note}.`,
+      ? cap(`${plural(diffCount, `v${config.fromVersion} cell`)} ${diffCount === 1 ? 'differs' : 'differ'} from the backup in the header and ${plural(inBackup.length, 'sampled row')}: ${diffs.join('; ')}${diffCount > diffs.length ? '; …' : ''}`)
+      : `The header and ${plural(inBackup.length, 'sampled row')} equal the backup in all ${backup.columnCount} v${config.fromVersion} columns${note}.`,
   );
 }
 

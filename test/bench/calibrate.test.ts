@@ -79,7 +79,7 @@ test('with the manifest\'s scopes (no Drive write) the scratch files are listed 
   expect(Object.keys(result.measured).length).toBeGreaterThan(15);
   expect(result.leftovers).toHaveLength(3);
   expect(result.leftovers.every((f) => /^https:\/\/docs\.google\.com\/spreadsheets\/d\//.test(f.url) && /safe to delete/.test(f.name))).toBe(true);
-  expect(result.message).toMatch(/Could not trash 3 scratch file\(s\) \(no Drive write scope\): delete them by hand/);
+  expect(result.message).toMatch(/Could not trash 3 scratch files \(no Drive write scope\): delete them by hand/);
   expect(emu.logs.map((l) => JSON.stringify(l)).join('\n')).toContain(result.leftovers[0].url.slice(0, 60));
   // Nothing else was left: the temporary user property is gone.
   expect((emu.globals() as any).PropertiesService.getUserProperties().getKeys()).toEqual([]);

@@ -2,6 +2,7 @@
 // editor call it: each call one execution, results crossing as JSON.
 import { createEmulator, createSampleWorkbook, Emulator } from '../../emulator';
 import { loadBundle, Bundle } from '../helpers/bundle';
+import { spreadsheetTime } from '../helpers/emuEnv';
 import { bookSnapshot, docProps, fullState, json, operaciones, setDocProp, sheetSnapshot } from '../helpers/workbookState';
 import type { MigrationReport, Status, StepResult, LogEntry } from '../../src/core/types';
 import fixture from '../../../shared/fixtures/operaciones-v2.1.json';
@@ -99,7 +100,24 @@ describe('full migration', () => {
     expect(status.progress).toEqual({ done: 5, total: 5 });
     expect(status.backup && status.backup.name).toMatch(/_v2\.1_backup_\d{8}_\d{6}$/);
     expect(Date.parse(status.rollbackAvailableUntil as string) - w.emu.clock.now()).toBeGreaterThan(6.9 * 86400000);
+    expect(status.rollbackDeadline).toBe(status.rollbackAvailableUntil);
     expect(status.running).toBeNull();
+    // Each finished step keeps a line of its own (not one closing note five times), with its time.
+    const details = status.steps.map((s) => s.detail || '');
+    expect(new Set(details).size).toBe(5);
+    details.forEach((d) => expect(d).toMatch(/Took \d+(\.\d)? (ms|s)\.$|Took \d+ min \d+ s\.$/));
+    expect(details[0]).toContain(`Whole file copied to "${status.backup!.name}"`);
+    expect(details[3]).toMatch(/^version = 0 on 2,500 rows\./);
+    expect(details[4]).toMatch(/v2\.1 data proved equal to the backup; migration completed by owner@example\.com\./);
+    // Times in the prose are the spreadsheet's, named; the JSON fields stay ISO.
+    expect(last.message).toContain(`Roll back is possible until ${spreadsheetTime(status.rollbackAvailableUntil as string)}.`);
+    expect(last.message).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:/);
+
+    // Once the 7-day window has passed: no rollback, but the deadline stays, to say when it ended.
+    w.emu.clock.advance(8 * 86400000);
+    const later = w.b.call<Status>('getMigrationStatus');
+    expect(later.rollbackAvailableUntil).toBeNull();
+    expect(later.rollbackDeadline).toBe(status.rollbackAvailableUntil);
 
     // Every run is logged, persisted, readable after the fact.
     const log = w.b.call<{ entries: LogEntry[] }>('getMigrationLog').entries;
@@ -156,6 +174,7 @@ describe('re-runs, dry runs, partial states', () => {
     expect(again.ok).toBe(true);
     expect(again.complete).toBe(true);
     expect(again.message).toMatch(/already migrated/);
+    expect(again.message).toMatch(/: completed on \d{1,2} \w{3} \d{4}, \d\d:\d\d \(America\/Santiago\) by owner@example\.com\. Nothing was changed\./);
     const now = fullState(w.emu);
     const noLog = (p: Record<string, string>) => Object.fromEntries(Object.entries(p).filter(([k]) => !k.startsWith('sm.log')));
     expect(now.files).toEqual(after.files);
@@ -278,7 +297,7 @@ describe('concurrency, start over, corrupted state, failures', () => {
     const before = fullState(w.emu);
     const b = w.b.call<StepResult>('runMigrationStep', { clientId: 'B' });
     expect(b.ok).toBe(false);
-    expect(b.message).toMatch(new RegExp(`already being run by ${OWNER} since ${lease.since}`));
+    expect(b.message).toContain(`already being run by ${OWNER} since ${spreadsheetTime(lease.since)}.`);
     expect(b.status.running).toEqual({ by: OWNER, since: lease.since });
     const noLog = (p: Record<string, string>) => Object.fromEntries(Object.entries(p).filter(([k]) => !k.startsWith('sm.log')));
     expect(noLog(fullState(w.emu).props)).toEqual(noLog(before.props));

@@ -57,7 +57,7 @@ test('v2.1 cells edited since the backup: refused before anything changes, with 
   const files = w.emu.files().length;
   const r = rollBack(w.b);
   expect(r.ok).toBe(false);
-  expect(r.message).toMatch(/cannot be restored in place: 1 row\(s\) of v2\.1 data changed since the backup/);
+  expect(r.message).toMatch(/cannot be restored in place: 1 row of v2\.1 data changed since the backup, and restoring it needs/);
   expect(r.message).toMatch(/Free \d+ cells \(delete unused rows or columns in other tabs\), then roll back again/);
   expect(r.message).toMatch(/Nothing was changed\.$/);
   expect(w.sheet().getLastColumn()).toBe(68);

@@ -18,6 +18,7 @@ import {
   workbookImage,
   worldImage,
 } from './rollbackFixture';
+import { spreadsheetTime } from '../helpers/emuEnv';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -76,7 +77,8 @@ describe('rollbackMigration (bundle)', () => {
     const report = JSON.parse(docProps(emu)['sm.rollback.report']);
     expect(report).toMatchObject({ ok: true, snapshotId: r.snapshotId, changedRows: 1, proved: true });
     const log = b.call('getMigrationLog').entries.map((e: any) => e.message).join('\n');
-    expect(log).toMatch(/1 row\(s\) differ .* \(rows 7\)/);
+    // Singular where it is one row: never "row(s)", never "1 rows hold".
+    expect(log).toMatch(/since the backup, 1 row differs in the v2\.1 columns \(row 7\) and 1 row holds v3\.0 data;/);
     expect(log).toMatch(/snapshot of the pre-rollback file saved/);
     expect(log).toMatch(/proved: "Operaciones"/);
   });
@@ -171,6 +173,7 @@ describe('rollbackMigration refusals change nothing', () => {
     w.emu.clock.advance(7 * DAY + 60 * 1000);
     const r = refusedWithoutChange(w, /rollback window closed on .*open the backup/);
     expect(r.message).toContain(backupRecord(w.emu).url);
+    expect(r.message).toContain(`window closed on ${spreadsheetTime(history(w.emu)[0].rollbackUntil)} (7 days after the migration completed)`);
   });
 
   test('the window of a partial migration runs from the backup', () => {
@@ -256,6 +259,11 @@ describe('menu "Roll back to v2.1…"', () => {
     expect(question.title).toBe('Roll back to v2.1?');
     expect(question.prompt).toContain(backupRecord(emu).name);
     expect(question.prompt).toMatch(/made 3 days ago/);
+    // Times in the spreadsheet's zone, named; never the raw ISO string.
+    const migration = history(emu).find((h) => h.kind === 'migration');
+    expect(question.prompt).toContain(`made 3 days ago (${spreadsheetTime(backupRecord(emu).createdAt)}).`);
+    expect(question.prompt).toContain(`Rollback is possible until ${spreadsheetTime(migration.rollbackUntil)}.`);
+    expect(question.prompt).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:/);
     expect(question.prompt).toMatch(/snapshot copy .*_pre-rollback_snapshot_\d{8}_\d{6}" \(in your Drive/);
     expect(question.prompt).toMatch(/the v3\.0 columns Ocupado_Por, Fecha_Ocupacion, version go away/);
     expect(question.prompt).toMatch(/No row differs from the backup/);

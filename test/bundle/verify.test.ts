@@ -72,6 +72,8 @@ describe('verifyMigration (bundle)', () => {
     const report = b.call('verifyMigration', { seed: 7 });
     expect(failing(report)).toEqual(['versions_sampled']);
     expect(report.checks.find((c: any) => c.id === 'versions_sampled').detail).toMatch(new RegExp(`row ${row} version is empty`));
+    // One row: "fails", not "fail".
+    expect(report.checks.find((c: any) => c.id === 'versions_sampled').detail).toMatch(/^1 of 10 sampled rows fails \(version = 0 expected\)/);
   });
 
   test('a v3 value on a sampled row fails v3_empty_sampled', () => {
@@ -92,6 +94,7 @@ describe('verifyMigration (bundle)', () => {
     const report = b.call('verifyMigration', { seed: 11 });
     expect(failing(report)).toEqual(['v21_spot_check', 'v21_digest']);
     expect(report.checks.find((c: any) => c.id === 'v21_spot_check').detail).toMatch(new RegExp(`row ${row}, column S \\("Notas"\\).*now "cambiado a mano"`));
+    expect(report.checks.find((c: any) => c.id === 'v21_spot_check').detail).toMatch(/^1 v2\.1 cell differs from the backup in the header and 10 sampled rows:/);
   });
 
   test('a changed v2.1 cell outside the sample still fails v21_digest', () => {

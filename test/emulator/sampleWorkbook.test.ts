@@ -1,9 +1,11 @@
 import * as fs from 'fs';
+import * as path from 'path';
 import { createEmulator, createSampleWorkbook, EMU_ERRORS } from '../../emulator';
 import { SAMPLE_FIXTURE } from '../../emulator/sampleWorkbook';
 import { thrown } from './helpers';
 
-const SHARED = '/work/shared/fixtures/operaciones-v2.1.json';
+// CI lays ../shared beside the clone; a clone elsewhere has only the repo's copy.
+const SHARED = path.resolve(__dirname, '../../../shared/fixtures/operaciones-v2.1.json');
 
 describe('createSampleWorkbook', () => {
   test('the bundled fixture is the shared one', () => {

@@ -268,7 +268,7 @@ describe('already migrated', () => {
     for (const fn of ['runMigrationStep', 'runMigration']) {
       const r = w.b.call(fn);
       expect(r).toMatchObject({ ok: true, complete: true });
-      expect(r.message).toMatch(/"Operaciones" is already migrated to v3\.0 \(completed .* by owner@example\.com\); nothing was changed\. Use "Verify migration" to check it/);
+      expect(r.message).toMatch(/"Operaciones" is already migrated to v3\.0: completed on .* by owner@example\.com\. Nothing was changed\. Use "Verify migration" to check it/);
     }
     const dry = w.b.call('runMigrationStep', { dryRun: true });
     expect(dry.message).toMatch(/already migrated; a run would change nothing/);

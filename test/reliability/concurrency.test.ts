@@ -6,12 +6,13 @@ import { Emulator, Execution } from '../../emulator';
 import { crossWire } from '../helpers/bundle';
 import { crashWorld, CrashWorld, endState, runToEnd } from '../helpers/crashWorld';
 import { docProps, json } from '../helpers/workbookState';
+import { spreadsheetTime } from '../helpers/emuEnv';
 import { expectActionable, expectNoLeftovers, interruptedRollback, OWNER, stateOf, VISITOR } from '../helpers/reliability';
 import { migratedWorld, rollBackFully, TARGET, workbookImage } from '../bundle/rollbackFixture';
 
 const ROWS = 40;
 const CHUNK = 100;
-const HELD = new RegExp(`already being run by ${OWNER.replace('.', '\\.')} since (\\S+)\\. Wait for it to finish`);
+const HELD = new RegExp(`already being run by ${OWNER.replace('.', '\\.')} since (.+?)\\. Wait for it to finish`);
 const BUSY = /Another Sheet Migrator execution is saving its state right now\. Wait a few seconds and try again\./;
 
 type Call = (api: Record<string, any>) => unknown;
@@ -58,7 +59,8 @@ function expectRefusedNamingHolder(loser: any): void {
   if (BUSY.test(loser.message)) return;
   const m = HELD.exec(loser.message);
   expect(m).not.toBeNull();
-  expect(loser.status.running).toEqual({ by: OWNER, since: m![1] });
+  expect(loser.status.running.by).toBe(OWNER);
+  expect(m![1]).toBe(spreadsheetTime(loser.status.running.since));
 }
 
 describe('two sidebars press Run at the same moment', () => {
@@ -136,7 +138,7 @@ describe('a stale lease from a killed execution', () => {
 
     const refused = w.b.call('runMigrationStep', { clientId: 'B' });
     expectRefusedNamingHolder(refused);
-    expect(refused.message).toContain(`its hold expires at ${lease.expiresAt}`);
+    expect(refused.message).toContain(`its hold expires at ${spreadsheetTime(lease.expiresAt)}`);
     expect(w.b.callAs({ user: VISITOR }, 'getMigrationStatus').running).toEqual({ by: OWNER, since: lease.since });
 
     w.emu.clock.set(Date.parse(lease.expiresAt) + 1000);
@@ -157,7 +159,7 @@ describe('a rollback paused half-way', () => {
     for (const options of [{}, { force: true }, { clientId: 'X' }]) {
       const r = b.call('runMigration', options);
       expect(r.ok).toBe(false);
-      expectActionable(r.message, /A rollback to v2\.1 started by owner@example\.com at \S+ has not finished \(it stopped at phase \w+\)\. Nothing was changed\. Finish it first/);
+      expectActionable(r.message, /A rollback to v2\.1 started by owner@example\.com on \d{1,2} \w{3} \d{4}, \d\d:\d\d \(America\/Santiago\) has not finished \(it stopped at phase \w+\)\. Nothing was changed\. Finish it first/);
     }
     expect(b.call('runMigrationStep', { dryRun: true }).problems[0]).toMatch(/has not finished/);
     const status = b.call('getMigrationStatus');

@@ -37,7 +37,8 @@ test('another owner is refused with who and since, until the lease expires', () 
   if (b.ok || !a.ok) return;
   expect(b.holder && b.holder.owner).toBe('me@x.com#A');
   expect(b.message).toBe(
-    `A migration is already being run by me@x.com since ${a.lease.since}. Wait for it to finish (its hold expires at ${a.lease.expiresAt} if it was interrupted), then try again.`,
+    // Times in the spreadsheet's zone, named, not raw ISO (the emulator's clock starts at 12:00 UTC).
+    'A migration is already being run by me@x.com since 25 Nov 2026, 09:00 (America/Santiago). Wait for it to finish (its hold expires at 25 Nov 2026, 09:02 (America/Santiago) if it was interrupted), then try again.',
   );
   emu.clock.advance(121000);
   expect(isLeaseLive(a.lease, emu.clock.now())).toBe(false);

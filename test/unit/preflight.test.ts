@@ -1,13 +1,12 @@
 // Pre-flight header analysis: where the v3 columns are, and every problem at once.
-import * as fs from 'fs';
-import * as path from 'path';
 import rawConfig from '../../src/migration.config.json';
 import { parseConfig } from '../../src/core/config';
 import { analyzeHeader, columnLetter, gridGrowth } from '../../src/core/preflight';
+import { SAMPLE_FIXTURE } from '../../emulator/sampleWorkbook';
 
 const config = parseConfig(rawConfig);
-const fixture = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../shared/fixtures/operaciones-v2.1.json'), 'utf8')) as { columns: string[] };
-const V21 = fixture.columns;
+// The repo's copy of ../shared/fixtures (test/emulator/sampleWorkbook.test.ts keeps them equal).
+const V21 = SAMPLE_FIXTURE.columns;
 const V3 = config.newColumns.map((c) => c.name);
 
 const codes = (h: string[], cfg = config) => analyzeHeader(h, cfg).problems.map((p) => p.code);

@@ -3,7 +3,7 @@ import rawConfig from '../../src/migration.config.json';
 import { parseConfig } from '../../src/core/config';
 import { analyzeHeader } from '../../src/core/preflight';
 import { BackupRecord, HistoryEntry, Lease, RunState } from '../../src/core/state';
-import { buildStatus, isViewersLease, rollbackAvailableUntil } from '../../src/core/status';
+import { buildStatus, isViewersLease, rollbackAvailableUntil, rollbackDeadline } from '../../src/core/status';
 import { leaseOwner, parseRunOptions } from '../../src/core/coordinator';
 
 const config = parseConfig(rawConfig);
@@ -41,6 +41,39 @@ test('rollbackAvailableUntil: the history entry while in the window; the backup 
   expect(rollbackAvailableUntil({ config, now, run: null, backup: null, history: [migration(now - DAY)] })).toBeNull();
   expect(rollbackAvailableUntil({ config, now, run, backup, history: [] })).toBe(iso(now + 5 * DAY));
   expect(rollbackAvailableUntil({ config, now, run: null, backup, history: [] })).toBeNull();
+});
+
+test('rollbackDeadline: the same time as rollbackAvailableUntil, but kept after the window has passed', () => {
+  expect(rollbackDeadline({ config, run: null, backup, history: [migration(now - DAY)] })).toBe(iso(now + 6 * DAY));
+  expect(rollbackDeadline({ config, run: null, backup, history: [migration(now - 8 * DAY)] })).toBe(iso(now - DAY));
+  expect(rollbackDeadline({ config, run, backup, history: [] })).toBe(iso(now + 5 * DAY));
+  // Nothing to roll back to: no backup, or the last entry is the rollback itself.
+  expect(rollbackDeadline({ config, run: null, backup: null, history: [migration(now - DAY)] })).toBeNull();
+  expect(rollbackDeadline({ config, run: null, backup, history: [migration(now - 2 * DAY), { ...migration(now - DAY), kind: 'rollback' }] })).toBeNull();
+  const late = status({ history: [migration(now - 8 * DAY)] });
+  expect(late.rollbackAvailableUntil).toBeNull();
+  expect(late.rollbackDeadline).toBe(iso(now - DAY));
+});
+
+test('after a finished migration each step has its own line from the history entry; without step times, one summary line', () => {
+  const timed: HistoryEntry = {
+    ...migration(now - DAY),
+    rowsWritten: 1,
+    durationsMs: { create_backup: 5049, add_v3_columns: 906, verify_schema: 138, initialize_versions: 61000, test_smoke: 1500 },
+  };
+  const withBackup = { ...backup, columnCount: 65 } as BackupRecord;
+  const steps = status({ history: [timed], backup: withBackup }).steps.map((x) => x.detail);
+  expect(steps).toEqual([
+    'Whole file copied to "bk". Took 5.0 s.',
+    `${v3.join(', ')} in place. Took 906 ms.`,
+    '68 columns = 65 + 3, found by name. Took 138 ms.',
+    'version = 0 on 1 row. Took 1 min 1 s.',
+    'v2.1 data proved equal to the backup; migration completed by o@x. Took 1.5 s.',
+  ]);
+  // An entry without step times (an older version wrote it): the closing note, its time worded by `when`.
+  const when = (t: string) => `<${t}>`;
+  const untimed = status({ when }).steps.map((x) => x.detail);
+  expect(new Set(untimed)).toEqual(new Set([`Done: the migration was completed <${iso(now - DAY)}> by o@x.`]));
 });
 
 test("running: a live lease of someone else; never one's own, never an expired one", () => {

@@ -11,6 +11,7 @@ import { BackupRecord, ChunkCursor } from '../state';
 import { columnLetter } from '../preflight';
 import { repeatWithin, unitBudget } from '../chunking';
 import { CheckpointData, Step, StepContext, StepOutcome, num, plural } from './types';
+import { formatWhen } from '../wording';
 
 type Phase = 'digest-source' | 'copy' | 'digest-copy';
 
@@ -66,7 +67,7 @@ export const createBackup: Step = {
       changes.push(`Already done: ${p.checkpoint!.detail || 'backup recorded'}.`);
     } else if (p.layout.v3Present.length > 0 && p.backup) {
       changes.push(
-        `Keep the existing v2.1 backup "${p.backup.name}" (taken ${p.backup.createdAt}); the sheet already has v3 columns, so a new copy would not be a v2.1 backup.`,
+        `Keep the existing v2.1 backup "${p.backup.name}" (taken ${formatWhen(p.env, p.backup.createdAt)}); the sheet already has v3 columns, so a new copy would not be a v2.1 backup.`,
       );
     } else {
       changes.push(
@@ -104,7 +105,7 @@ export const createBackup: Step = {
           return {
             state: 'failed',
             detail:
-              `the v2.1 backup "${b.name}" (${b.url}) recorded at ${b.createdAt} is missing or in the trash, and the sheet already has v3 columns (${ctx.layout.v3Present.join(', ')}), so a new copy would not be a v2.1 backup. ` +
+              `the v2.1 backup "${b.name}" (${b.url}) recorded on ${formatWhen(ctx.env, b.createdAt)} is missing or in the trash, and the sheet already has v3 columns (${ctx.layout.v3Present.join(', ')}), so a new copy would not be a v2.1 backup. ` +
               `Restore that file from the Drive trash and run again; if it is lost for good, delete the v3 columns so the sheet is pure v2.1 again and run again (a new backup is then taken)`,
           };
         }
@@ -116,7 +117,7 @@ export const createBackup: Step = {
         }
         return {
           state: 'done',
-          detail: `Kept the v2.1 backup "${b.name}" taken ${b.createdAt}: the sheet already has v3 columns, so a new copy would not be a v2.1 backup.`,
+          detail: `Kept the v2.1 backup "${b.name}" taken ${formatWhen(ctx.env, b.createdAt)}: the sheet already has v3 columns, so a new copy would not be a v2.1 backup.`,
           data: { backupId: b.id, reusedBackup: true },
         };
       }

@@ -9,6 +9,7 @@ import { backupFileAlive } from './createBackup';
 import { initialisedColumns } from './initializeVersions';
 import { repeatWithin, rowsPerCall, unitBudget } from '../chunking';
 import { Step, StepOutcome, num, plural } from './types';
+import { formatWhen } from '../wording';
 
 /** Small seeded PRNG (mulberry32): the same seed draws the same rows. */
 export function mulberry32(seed: number): () => number {
@@ -208,7 +209,7 @@ export const testSmoke: Step = {
       return {
         state: 'failed',
         detail:
-          `the v2.1 columns of "${ctx.config.targetSheet}" no longer equal the backup "${backup.name}" taken ${backup.createdAt} (their digests differ), although the sampled rows matched: ` +
+          `the v2.1 columns of "${ctx.config.targetSheet}" no longer equal the backup "${backup.name}" taken ${formatWhen(ctx.env, backup.createdAt)} (their digests differ), although the sampled rows matched: ` +
           `some v2.1 cell was changed during the migration, or the backup was edited. Nothing is lost: the backup holds the v2.1 original. Run "Verify migration" to see more, then roll back or run again`,
         data,
       };

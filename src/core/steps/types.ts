@@ -46,6 +46,7 @@ export interface StepOutcome {
 
 /** What a plan (dry run) is worked out from: pre-flight facts, no write of any kind. */
 export interface PlanContext {
+  env: Env;
   config: MigrationConfig;
   spreadsheetName: string;
   layout: HeaderAnalysis;
