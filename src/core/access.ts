@@ -6,6 +6,8 @@ import { MigrationConfig } from './config';
 
 export interface Access {
   actor: string;
+  /** The file's owner as Apps Script reports it (null in shared drives); looked up once per execution. */
+  owner: string | null;
   canAct: boolean;
   /** Plain words for the sidebar: who can run, force or roll back. */
   whoCanAct: string;
@@ -15,23 +17,32 @@ export interface Access {
 
 export function checkAccess(env: Env, ss: SpreadsheetLike, config: Pick<MigrationConfig, 'allowedUsers'>): Access {
   const actor = env.activeUser().trim().toLowerCase();
-  let owner: string | null = null;
+  const listed = config.allowedUsers.map((u) => u.trim().toLowerCase());
+  let ownerEmail: string | null = null;
   try {
     const o = ss.getOwner();
-    owner = o ? o.getEmail().trim().toLowerCase() : null;
+    ownerEmail = o ? o.getEmail() : null;
   } catch (e) {
-    owner = null;
+    // Fail closed: a lookup that failed must not read as "a shared drive, anyone may act".
+    return {
+      actor,
+      owner: null,
+      canAct: false,
+      whoCanAct: listed.length ? `the file's owner, ${listed.join(', ')}` : "the file's owner",
+      reason: `Sheet Migrator could not find out who owns this file (${e instanceof Error ? e.message : String(e)}), so it cannot check that you may change it. Nothing was changed; try again in a minute.`,
+    };
   }
-  const listed = config.allowedUsers.map((u) => u.trim().toLowerCase());
+  const owner = ownerEmail ? ownerEmail.trim().toLowerCase() : null;
   const allowed = owner ? [owner].concat(listed) : listed;
 
   if (!owner && listed.length === 0) {
-    return { actor, canAct: true, whoCanAct: 'anyone who can edit this shared-drive file', reason: null };
+    return { actor, owner: ownerEmail, canAct: true, whoCanAct: 'anyone who can edit this shared-drive file', reason: null };
   }
   const whoCanAct = allowed.join(', ');
   if (!actor) {
     return {
       actor,
+      owner: ownerEmail,
       canAct: false,
       whoCanAct,
       reason:
@@ -39,9 +50,10 @@ export function checkAccess(env: Env, ss: SpreadsheetLike, config: Pick<Migratio
         `Ask ${whoCanAct} to run the migration, or to add your address to "allowedUsers".`,
     };
   }
-  if (allowed.includes(actor)) return { actor, canAct: true, whoCanAct, reason: null };
+  if (allowed.includes(actor)) return { actor, owner: ownerEmail, canAct: true, whoCanAct, reason: null };
   return {
     actor,
+    owner: ownerEmail,
     canAct: false,
     whoCanAct,
     reason: `Only ${whoCanAct} can run, restart or roll back this migration; you (${actor}) can see its status. Ask one of them to act, or to add you to "allowedUsers".`,

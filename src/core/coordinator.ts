@@ -423,12 +423,7 @@ export class Coordinator {
   }
 
   private ownerEmail(): string | null {
-    try {
-      const o = this.ss.getOwner();
-      return o ? o.getEmail() : null;
-    } catch (e) {
-      return null;
-    }
+    return this.access.owner;
   }
 
   /** What failed, what had already changed, and how to undo it or go on. */
@@ -757,7 +752,8 @@ export class Coordinator {
     if (o.logEntries) report.logEntries = o.logEntries;
     if (this.s.backup) report.backup = { id: this.s.backup.id, name: this.s.backup.name, url: this.s.backup.url, createdAt: this.s.backup.createdAt };
     const init = run && run.steps.initialize_versions;
-    if (init && init.data && typeof init.data.rowsInitialized === 'number') report.rowsWritten = init.data.rowsInitialized;
+    // Rows this run actually wrote: a forced re-run over rows that already hold 0 writes none.
+    if (init && init.data && typeof init.data.written === 'number') report.rowsWritten = init.data.written;
     const smoke = run && run.steps.test_smoke;
     if (smoke && smoke.data && typeof smoke.data.seed === 'number') report.smokeSeed = smoke.data.seed;
     if (run && (run.steps.verify_schema || smoke)) {

@@ -5,7 +5,7 @@ import { loadBundle, Bundle } from '../helpers/bundle';
 import { spreadsheetTime } from '../helpers/emuEnv';
 import { bookSnapshot, docProps, fullState, json, operaciones, setDocProp, sheetSnapshot } from '../helpers/workbookState';
 import type { MigrationReport, Status, StepResult, LogEntry } from '../../src/core/types';
-import fixture from '../../../shared/fixtures/operaciones-v2.1.json';
+import { SAMPLE_FIXTURE as fixture } from '../../emulator/sampleWorkbook';
 
 const V3 = ['Ocupado_Por', 'Fecha_Ocupacion', 'version'];
 const OWNER = 'owner@example.com';
@@ -184,6 +184,8 @@ describe('re-runs, dry runs, partial states', () => {
     const forced = migrate(w, { force: true }).pop()!;
     expect(forced.ok && forced.complete).toBe(true);
     expect(forced.steps.every((s) => s.state === 'done')).toBe(true);
+    // Every row already held version 0: the forced run wrote none and says so.
+    expect(forced.rowsWritten).toBe(0);
     expect(forced.steps[0].detail).toMatch(/Kept the v2.1 backup/);
     // Same cells everywhere, same files (no new backup), the v2.1 backup record unchanged.
     expect(fullState(w.emu).files).toEqual(after.files);
