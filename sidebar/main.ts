@@ -141,7 +141,7 @@ function renderNotices(): Child[] {
   if (rb) {
     out.push(el('div', { className: 'notice bad', 'data-testid': 'rollback-unfinished' },
       el('strong', null, 'A rollback was interrupted'),
-      el('p', null, `${rb.by || 'Someone'} started a rollback to v${FROM_VERSION} on ${formatDate(rb.since)}; it stopped while ${rollbackPhaseWords(rb.phase)}, so “${s.sheetName}” may be only partly restored. Nothing is lost: the backup and the snapshot taken first keep every value.`),
+      el('p', null, `${rb.by || 'Someone'} started a rollback to v${FROM_VERSION} on ${formatDate(rb.since)}; it stopped while ${rollbackPhaseWords(rb)}, so “${s.sheetName}” may be only partly restored. Nothing is lost: the backup and the snapshot taken first keep every value.`),
       el('p', null, s.canAct === false
         ? `Ask ${s.whoCanAct || 'the owner'} to press Roll back… to finish it.`
         : 'Press Roll back… again to finish it: it resumes where it stopped. Until then the migration buttons stay off.')));
@@ -243,7 +243,7 @@ function renderConfirm(): void {
     title = resume ? `Finish the rollback to v${FROM_VERSION}?` : `Roll back to v${FROM_VERSION}?`;
     yes = resume ? 'Finish rollback' : 'Roll back';
     body = [
-      resume ? el('p', { 'data-testid': 'rollback-resume' }, `The rollback started on ${formatDate(resume.since)} resumes where it stopped (${rollbackPhaseWords(resume.phase)}); what it already did is not done twice.`) : null,
+      resume ? el('p', { 'data-testid': 'rollback-resume' }, `The rollback started on ${formatDate(resume.since)} resumes where it stopped (${rollbackPhaseWords(resume)}); what it already did is not done twice.`) : null,
       el('p', null, `“${s.sheetName}” will be restored from the backup${name ? ` “${name}”` : ''}${taken ? `, taken ${formatDate(taken)}` : ''}. Same file, same tab.`),
       el('p', null, el('strong', null, 'Discarded: '),
         `the v${TO_VERSION} columns (${NEW_COLUMNS.join(', ')}) and every edit made to “${s.sheetName}” since the backup.`),

@@ -276,22 +276,9 @@ export function verificationBody(report: VerificationReport): Child[] {
 
 const CHECK_ICON = { ok: '✓', bad: '!', skipped: '–' };
 
-/** Where an unfinished rollback stopped, in words (its checkpoint names phases by id). */
-const ROLLBACK_PHASE: Record<string, string> = {
-  check_backup: 'checking the backup',
-  count_changes: 'counting the changes since the backup',
-  snapshot: 'saving the snapshot',
-  temp_sheet: 'copying the backup’s tab in',
-  remove_v3: 'removing the v3 columns',
-  fit_grid: 'resizing the tab',
-  copy_range: 'copying the backup’s values back',
-  prove: 'checking the restored tab against the backup',
-  delete_temp: 'removing the temporary tab',
-  finish: 'finishing',
-};
-
-export function rollbackPhaseWords(phase: string): string {
-  return ROLLBACK_PHASE[phase] || phase.replace(/_/g, ' ');
+/** Where an unfinished rollback stopped, in words: the server's (src/core/rollback/progress.ts PHASE_LABELS). */
+export function rollbackPhaseWords(rb: { phase: string; phaseLabel?: string }): string {
+  return rb.phaseLabel || rb.phase.replace(/_/g, ' ');
 }
 const CHECK_LABEL = { ok: 'Passed: ', bad: 'Failed: ', skipped: 'Not run: ' };
 

@@ -16,7 +16,7 @@ import { Step, StepOutcome, plural } from './steps/types';
 import { Check, LogEntry, MigrationReport, PlannedStep, ReportStep, Status, StepId, StepResult } from './types';
 import { Env, SheetLike, SpreadsheetLike } from './gas';
 import { formatWhen } from './wording';
-import { readProgress, RollbackProgress } from './rollback/progress';
+import { phaseLabel, readProgress, RollbackProgress } from './rollback/progress';
 import { propertySpaceProblem } from './quota';
 import { runChunking } from './chunking';
 import { ROLLBACK_PROTECTION_DESCRIPTION } from './protection';
@@ -65,7 +65,7 @@ export function loadSnapshot(store: StateStore): Snapshot {
  */
 export function rollbackInProgressMessage(env: Env, p: RollbackProgress): string {
   return (
-    `A rollback to v2.1 started by ${p.startedBy || 'someone'} on ${formatWhen(env, p.startedAt)} has not finished (it stopped at phase ${p.phase}). ` +
+    `A rollback to v2.1 started by ${p.startedBy || 'someone'} on ${formatWhen(env, p.startedAt)} has not finished (it stopped while ${phaseLabel(p.phase)}). ` +
     'Nothing was changed. Finish it first: choose "Roll back to v2.1…" again in the Sheet Migrator menu or the sidebar (it resumes where it stopped), then run the migration.'
   );
 }

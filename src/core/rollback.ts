@@ -21,11 +21,12 @@ import { digestNextChunk, isDigestDone, startDigest } from './digest';
 import { Budget } from './rollback/budget';
 import { propertySpaceProblem } from './quota';
 import { ChangeCount, countNextChunk, findV3Columns, startCount } from './rollback/changes';
-import { clearProgress, nextPhase, Phase, PROTECTED_PHASES, READ_ONLY_PHASES, readProgress, RollbackProgress, writeProgress } from './rollback/progress';
+import { clearProgress, nextPhase, Phase, phaseLabel, PROTECTED_PHASES, READ_ONLY_PHASES, readProgress, RollbackProgress, writeProgress } from './rollback/progress';
 import { describeAge, headerNames, migrationState } from './rollback/state';
 import { columnLetter, readHeaderRow, WORKBOOK_CELL_LIMIT, workbookSize } from './preflight';
 import { formatWhen } from './wording';
 import { plural } from './steps/types';
+import { rowsPerCall } from './chunking';
 import { findProtection, protectForMigration, removeMigrationProtection, ROLLBACK_PROTECTION_DESCRIPTION } from './protection';
 
 export interface RollbackContext {
@@ -128,7 +129,7 @@ function rollbackOnce(ctx: RollbackContext, opts: RollbackOptions, flag: { mutat
       return refuse(
         ctx,
         base(ctx, ss, backup),
-        `A rollback from the backup ${resume.backupId} was interrupted at phase ${resume.phase}, and a migration has recorded another backup since, so it cannot be resumed safely. ` +
+        `A rollback from the backup ${resume.backupId} was interrupted while ${phaseLabel(resume.phase)}, and a migration has recorded another backup since, so it cannot be resumed safely. ` +
           `The state before that rollback is in the snapshot ${resume.snapshotId ? `https://docs.google.com/spreadsheets/d/${resume.snapshotId}/edit` : `"${resume.snapshotName}" (if it was taken)`}; ` +
           `restore what you need by hand from it or from the backup https://docs.google.com/spreadsheets/d/${resume.backupId}/edit.`,
       );
@@ -150,7 +151,7 @@ function rollbackOnce(ctx: RollbackContext, opts: RollbackOptions, flag: { mutat
   let p: RollbackProgress;
   if (resume) {
     p = resume;
-    log.info(STEP, `Rollback ${p.id}: resumed at phase ${p.phase} by ${access.actor || 'unknown user'}.`);
+    log.info(STEP, `Rollback ${p.id}: resumed (${phaseLabel(p.phase)}, phase ${p.phase}) by ${access.actor || 'unknown user'}.`);
   } else {
     const a = assessed as Extract<Assessment, { type: 'go' }>;
     const now = env.now();
@@ -189,7 +190,7 @@ function rollbackOnce(ctx: RollbackContext, opts: RollbackOptions, flag: { mutat
   try {
     return run.go();
   } catch (e) {
-    log.error(STEP, `Rollback ${p.id}: phase ${p.phase} failed: ${e instanceof Error ? e.message : String(e)}. Run the rollback again: it resumes here.`);
+    log.error(STEP, `Rollback ${p.id}: failed while ${phaseLabel(p.phase)} (phase ${p.phase}): ${e instanceof Error ? e.message : String(e)}. Run the rollback again: it resumes here.`);
     flushQuietly(ctx);
     throw e;
   }
@@ -296,7 +297,7 @@ function preview(ctx: RollbackContext, ss: SpreadsheetLike, progress: RollbackPr
     report.snapshotName = progress.snapshotName;
     fillCounts(report, progress.count);
     report.plan = planLines(config, report, backup);
-    report.message = `A rollback is in progress (phase ${progress.phase}). Nothing was changed now: call rollbackMigration({confirm: true}) to let it finish.`;
+    report.message = `A rollback is in progress (it stopped while ${phaseLabel(progress.phase)}). Nothing was changed now: call rollbackMigration({confirm: true}) to let it finish.`;
     return report;
   }
   const a = assess(ctx, ss);
@@ -333,7 +334,7 @@ function preview(ctx: RollbackContext, ss: SpreadsheetLike, progress: RollbackPr
   const v3 = findV3Columns(readHeaderRow(a.target, config.headerRow), config);
   while (count.nextRow <= count.lastRow && budget.fits(1000)) {
     const from = count;
-    count = budget.measure(() => countNextChunk(a.target, backupSheet as SheetLike, b.lastRow, from, v3, config.chunkRows));
+    count = budget.measure(() => countNextChunk(a.target, backupSheet as SheetLike, b.lastRow, from, v3, chunkRowsFor(b, Math.max(from.width, from.backupWidth))));
   }
   fillCounts(report, count);
   report.canRollBack = true;
@@ -396,7 +397,7 @@ class RollbackRun {
       if (!READ_ONLY_PHASES.includes(phase)) this.flag.mutating = true;
       if (PROTECTED_PHASES.includes(phase)) withRetry(env, () => this.protectTarget());
       const outcome = withRetry(env, () => this.run(phase), {
-        onRetry: (attempt, e) => this.ctx.log.warn(STEP, `Rollback ${this.p.id}: phase ${phase} hit a transient error (attempt ${attempt}), running it again: ${String(e instanceof Error ? e.message : e)}`),
+        onRetry: (attempt, e) => this.ctx.log.warn(STEP, `Rollback ${this.p.id}: a transient error while ${phaseLabel(phase)} (phase ${phase}, attempt ${attempt}); running it again: ${String(e instanceof Error ? e.message : e)}`),
       });
       this.budget.spent();
       switch (outcome.type) {
@@ -469,6 +470,7 @@ class RollbackRun {
       if (!this.budget.fits(1000)) return this.pause(cur);
       const from = cur;
       cur = this.budget.measure(() => digestNextChunk(sheet as SheetLike, from, b.columnCount, b.chunkRows, env.sha256Hex));
+      this.checkpoint({ cursor: cur });
     }
     if (cur.acc !== b.digest) return { type: 'refuse', message: backupDigestProblem(b, config) };
     this.ctx.log.info(STEP, `Rollback ${this.p.id}: backup "${b.name}" checked: exists, not trashed, ${b.lastRow} rows digest as recorded.`);
@@ -492,7 +494,8 @@ class RollbackRun {
         return { type: 'more' };
       }
       const from = count;
-      count = this.budget.measure(() => countNextChunk(target, backupSheet, this.b.lastRow, from, this.p.v3Columns, config.chunkRows));
+      count = this.budget.measure(() => countNextChunk(target, backupSheet, this.b.lastRow, from, this.p.v3Columns, chunkRowsFor(this.b, Math.max(from.width, from.backupWidth))));
+      this.checkpoint({ count });
     }
     this.p.count = count;
     const c = count;
@@ -646,7 +649,7 @@ class RollbackRun {
 
   /** Values, formulas and formats from the temporary tab onto the target, chunk by chunk. */
   private copyRange(): Outcome {
-    const { config, log } = this.ctx;
+    const { log } = this.ctx;
     // In place there is nothing to copy (prove checks); after a failed proof, the copy is needed.
     if (this.p.inPlace) return this.p.proveAttempts === 0 ? { type: 'next' } : { type: 'goto', phase: 'temp_sheet' };
     const target = this.target();
@@ -657,11 +660,11 @@ class RollbackRun {
     while (cur.nextRow <= cur.lastRow) {
       if (!this.budget.fits(1000)) return this.pause(cur);
       const from = cur.nextRow;
-      const n = Math.min(config.chunkRows, cur.lastRow - from + 1);
+      const n = Math.min(chunkRowsFor(b, b.maxColumns), cur.lastRow - from + 1);
       this.budget.measure(() => temp.getRange(from, 1, n, b.maxColumns).copyTo(target.getRange(from, 1, n, b.maxColumns)));
       cur = { ...cur, nextRow: from + n };
       // Each chunk is idempotent; the cursor only spares a resumed call the chunks already done.
-      this.p.cursor = cur;
+      this.checkpoint({ cursor: cur });
     }
     log.info(STEP, `Rollback ${this.p.id}: rows 1–${b.maxRows} × columns A–${columnLetter(b.maxColumns)} of "${target.getName()}" restored from the backup.`);
     return { type: 'next' };
@@ -677,6 +680,7 @@ class RollbackRun {
       if (!this.budget.fits(1000)) return this.pause(cur);
       const from = cur;
       cur = this.budget.measure(() => digestNextChunk(target, from, b.columnCount, b.chunkRows, env.sha256Hex));
+      this.checkpoint({ cursor: cur });
     }
     const dims = [target.getMaxRows(), target.getMaxColumns(), target.getLastRow()];
     const want = [b.maxRows, b.maxColumns, b.lastRow];
@@ -792,12 +796,25 @@ class RollbackRun {
   }
 
   private incomplete(): RollbackResult {
-    this.ctx.log.info(STEP, `Rollback ${this.p.id}: paused at phase ${this.p.phase} to stay within the time budget; call again to continue.`);
+    this.ctx.log.info(STEP, `Rollback ${this.p.id}: paused while ${phaseLabel(this.p.phase)} (phase ${this.p.phase}) to stay within the time budget; call again to continue.`);
     flushQuietly(this.ctx);
     const r = this.report();
     r.complete = false;
-    r.message = `Rollback in progress (phase ${this.p.phase}); nothing is lost. Call rollbackMigration({confirm: true}) again to continue.`;
+    r.message = `Rollback in progress (next: ${phaseLabel(this.p.phase)}); nothing is lost. Call rollbackMigration({confirm: true}) again to continue.`;
     return r;
+  }
+
+  /**
+   * Records where a chunked phase got to, after every chunk but the last (the phase's end is
+   * recorded with the next phase): an execution killed mid-phase resumes at the next chunk,
+   * not at the phase's start, as a migration resumes a long step. One property write per
+   * chunk of many thousand cells.
+   */
+  private checkpoint(at: { cursor: { nextRow: number; lastRow: number; acc: string } } | { count: ChangeCount }): void {
+    if ('count' in at) this.p.count = at.count;
+    else this.p.cursor = { nextRow: at.cursor.nextRow, lastRow: at.cursor.lastRow, acc: at.cursor.acc };
+    const more = 'count' in at ? at.count.nextRow <= at.count.lastRow : at.cursor.nextRow <= at.cursor.lastRow;
+    if (more) writeProgress(this.ctx.store, this.p);
   }
 
   /** Records where a chunked phase stopped and ends this call's share of it. */
@@ -852,6 +869,17 @@ class RollbackRun {
 }
 
 // --- shared helpers --------------------------------------------------------------------------
+
+/**
+ * Rows per Spreadsheet call of a rollback chunk `width` columns wide: as many cells as one
+ * digest chunk of the backup, whose size the migration pinned in the backup record (its run's
+ * chunk size: cells over the v2.1 width, or the `chunkRows` run option of tests). So the
+ * rollback reads and copies in the chunks the migration did, and a test that migrates with
+ * small chunks gets a rollback whose long phases span several chunks too.
+ */
+function chunkRowsFor(b: BackupRecord, width: number): number {
+  return rowsPerCall(b.chunkRows * Math.max(1, b.columnCount), width);
+}
 
 function base(ctx: RollbackContext, ss: SpreadsheetLike, backup: BackupRecord | null, target?: SheetLike | null, columnCount?: number): RollbackResult {
   const { env, config } = ctx;

@@ -8,6 +8,7 @@ import { BackupRecord, HistoryEntry, Lease, RunState } from './state';
 import { STEPS } from './steps';
 import { StepId, StepInfo, Status } from './types';
 import { plural } from './steps/types';
+import { phaseLabel } from './rollback/progress';
 import { formatDuration } from './wording';
 
 export interface StatusInput {
@@ -143,7 +144,7 @@ export function buildStatus(i: StatusInput): Status {
     v3ColumnsPresent: layout ? layout.v3Present.slice() : [],
     problem: i.problem,
     failure: run && run.failure ? run.failure : null,
-    rollbackInProgress: i.rollback ? { phase: i.rollback.phase, by: i.rollback.startedBy, since: i.rollback.startedAt } : null,
+    rollbackInProgress: i.rollback ? { phase: i.rollback.phase, phaseLabel: phaseLabel(i.rollback.phase), by: i.rollback.startedBy, since: i.rollback.startedAt } : null,
   };
   if (i.access) {
     status.canAct = i.access.canAct;

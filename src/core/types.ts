@@ -54,7 +54,7 @@ export interface Status {
   /** The last failure of the run under way: which step, what happened, what to do. */
   failure?: { step: StepId; message: string; at: string } | null;
   /** A rollback that has started and not finished: no migration may start until it has. */
-  rollbackInProgress?: { phase: string; by: string; since: string } | null;
+  rollbackInProgress?: { phase: string; by: string; since: string; /** The phase in plain words. */ phaseLabel?: string } | null;
 }
 
 export interface RunOptions {

@@ -8,6 +8,7 @@ import { rollbackMigration, RollbackResult } from '../../src/core/rollback';
 import { countNextChunk, findV3Columns, startCount } from '../../src/core/rollback/changes';
 import { addDays, describeAge, migrationState } from '../../src/core/rollback/state';
 import { Budget } from '../../src/core/rollback/budget';
+import { PHASE_LABELS, PHASES, phaseLabel } from '../../src/core/rollback/progress';
 import { StateStore } from '../../src/core/state';
 import { docProps, history, migratedWorld, migrateFully, sampleWorld, TARGET, workbookImage } from '../bundle/rollbackFixture';
 
@@ -35,6 +36,11 @@ describe('rollback over several executions', () => {
       const { result, modelledMs } = rollbackCall(emu, 40, budgetMs);
       expect(result.ok).toBe(true);
       calls.push({ phase: result.phase, ms: modelledMs, complete: result.complete });
+      // What a paused call says names the phase in words, never by its id.
+      if (!result.complete) {
+        expect(result.message).toContain(`Rollback in progress (next: ${phaseLabel(result.phase!)})`);
+        expect(result.message).not.toMatch(/\bphase\b/);
+      }
       r = result;
     }
     expect(r!.complete).toBe(true);
@@ -80,6 +86,24 @@ describe('rollback over several executions', () => {
       expect(workbookImage(emu, ss.getId())).toEqual(original);
       expect(emu.files().filter((f) => /pre-rollback_snapshot/.test(f.getName()))).toHaveLength(1);
     }
+  });
+});
+
+describe('phase labels', () => {
+  test('every phase has plain words, and an unknown id still reads as words', () => {
+    expect(Object.keys(PHASE_LABELS).sort()).toEqual([...PHASES].sort());
+    for (const p of PHASES) expect(phaseLabel(p)).toMatch(/^[a-z][a-z’ ]+$/);
+    expect(phaseLabel('some_new_phase')).toBe('some new phase');
+  });
+
+  test('the preview of a rollback under way says where it stopped in words', () => {
+    const { emu, b } = sampleWorld({ rows: 200 });
+    migrateFully(b, { chunkRows: 20 });
+    const paused = rollbackCall(emu, 20, 400).result;
+    expect(paused).toMatchObject({ ok: true, complete: false });
+    const shown = emu.runExecution(() => rollbackMigration(core(emu, 20), {}));
+    expect(shown.message).toContain(`A rollback is in progress (it stopped while ${phaseLabel(paused.phase!)}).`);
+    expect(shown.message).not.toMatch(/phase [a-z_]+/);
   });
 });
 

@@ -19,6 +19,29 @@ export const PHASES = [
 ] as const;
 export type Phase = (typeof PHASES)[number];
 
+/**
+ * Each phase in plain words, for every message a person reads ("it stopped while …"): the
+ * phase ids are the checkpoint's vocabulary, not the sheet owner's. The one table: status
+ * carries the words to the sidebar (rollbackInProgress.phaseLabel).
+ */
+export const PHASE_LABELS: Record<Phase, string> = {
+  check_backup: 'checking the backup',
+  count_changes: 'counting the changes since the backup',
+  snapshot: 'saving the snapshot',
+  temp_sheet: 'copying the backup’s tab in',
+  remove_v3: 'removing the columns the migration added',
+  fit_grid: 'resizing the tab',
+  copy_range: 'copying the backup’s values back',
+  prove: 'checking the restored tab against the backup',
+  delete_temp: 'removing the temporary tab',
+  finish: 'finishing',
+};
+
+/** A phase in words; an id this version does not know (a newer record) reads as itself. */
+export function phaseLabel(phase: string): string {
+  return (PHASE_LABELS as Record<string, string>)[phase] || phase.replace(/_/g, ' ');
+}
+
 export const READ_ONLY_PHASES: readonly Phase[] = ['check_backup', 'count_changes'];
 
 export interface RollbackProgress {
