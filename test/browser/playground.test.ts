@@ -53,6 +53,23 @@ async function openPlayground(session: BrowserSession, pg: Playground): Promise<
   return { page, sb, frame, problems };
 }
 
+type Opened = { pg: Playground; page: Page; sb: FrameLocator; frame: () => Frame; problems: Problems };
+
+/** One playground and one browser for a describe block, closed after it. */
+function usePlayground(opts: Parameters<typeof startPlayground>[0], set: (o: Opened) => void): void {
+  let session: BrowserSession | undefined;
+  let pg: Playground | undefined;
+  beforeAll(async () => {
+    pg = await startPlayground({ port: 0, ...opts });
+    session = await launchChromium();
+    set({ pg, ...(await openPlayground(session, pg)) });
+  });
+  afterAll(async () => {
+    if (session) await session.close();
+    if (pg) await pg.close();
+  });
+}
+
 async function gridColumns(page: Page, n: number): Promise<void> {
   await page.waitForFunction(
     (want) => document.querySelector('[data-testid="grid-columns"]')?.textContent === String(want),
@@ -63,22 +80,11 @@ async function gridColumns(page: Page, n: number): Promise<void> {
 
 describeBrowser('playground in Chromium: dry run, run all, verify, roll back', () => {
   let pg: Playground;
-  let session: BrowserSession;
   let page: Page;
   let sb: FrameLocator;
   let frame: () => Frame;
   let problems: Problems;
-
-  beforeAll(async () => {
-    pg = await startPlayground({ port: 0, rows: 2500, columns: 65 });
-    session = await launchChromium();
-    ({ page, sb, frame, problems } = await openPlayground(session, pg));
-  });
-
-  afterAll(async () => {
-    if (session) await session.close();
-    if (pg) await pg.close();
-  });
+  usePlayground({ rows: 2500, columns: 65 }, (o) => ({ pg, page, sb, frame, problems } = o));
 
   test('the sidebar opens on the fresh v2.1 sheet', async () => {
     await expect(sb.locator('#sheet-name').textContent()).resolves.toBe('Operaciones');
@@ -251,22 +257,11 @@ describeBrowser('playground in Chromium: dry run, run all, verify, roll back', (
 
 describeBrowser('playground in Chromium: hostile sheet text stays text', () => {
   let pg: Playground;
-  let session: BrowserSession;
   let page: Page;
   let sb: FrameLocator;
   let frame: () => Frame;
   let problems: Problems;
-
-  beforeAll(async () => {
-    pg = await startPlayground({ port: 0, rows: 300, hostile: true });
-    session = await launchChromium();
-    ({ page, sb, frame, problems } = await openPlayground(session, pg));
-  });
-
-  afterAll(async () => {
-    if (session) await session.close();
-    if (pg) await pg.close();
-  });
+  usePlayground({ rows: 300, hostile: true }, (o) => ({ pg, page, sb, frame, problems } = o));
 
   const xss = async () => ({
     page: await page.evaluate(() => (window as { __xss?: unknown }).__xss),
