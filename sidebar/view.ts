@@ -158,6 +158,11 @@ function stepDetail(step: StepInfo, detail: string | undefined): Child {
 export function renderBackup(status: Status, nowMs: number): Child[] {
   const b = status.backup;
   if (!b) {
+    const backupStep = status.steps.find((s) => s.id === 'create_backup');
+    if (backupStep && (backupStep.state === 'running' || backupStep.state === 'failed')) {
+      // The copy may already exist, but it is only the backup once the step has proved it.
+      return [el('p', { className: 'muted' }, 'Backup in progress: the copy is recorded here once it is proved equal to the sheet.')];
+    }
     return [el('p', { className: 'muted' }, 'No backup yet. The first step copies the whole file to your Drive before anything changes.')];
   }
   const href = safeUrl(b.url);

@@ -352,6 +352,20 @@ describeBrowser('playground in Chromium: the other states the sidebar must expla
     expect(problems.errors).toEqual([]);
   });
 
+  test('a backup still being proved is shown as in progress, not as "no backup yet"', async () => {
+    const { pg, page, sb, problems } = await scenario({ rows: 20000 });
+    await expect(sb.locator('#backup').textContent()).resolves.toMatch(/No backup yet/);
+    // One unit of the backup step from elsewhere (20,000 rows need several), then a fresh sidebar.
+    const unit = pg.bundle.call('runMigrationStep', {});
+    expect({ step: unit.step, complete: unit.complete, state: unit.status.steps[0].state, backup: unit.status.backup }).toEqual({
+      step: 'create_backup', complete: false, state: 'running', backup: null,
+    });
+    await page.reload();
+    await sb.locator('#sheet-name').waitFor();
+    await expect(sb.locator('#backup').textContent()).resolves.toMatch(/Backup in progress/);
+    expect(problems.errors).toEqual([]);
+  });
+
   test('Start over asks first, forgets the step checkpoints and keeps the backup record', async () => {
     const { page, sb, problems } = await scenario({ rows: 2500, scenario: 'partial' });
     await sb.locator('#btn-startOver').click();
