@@ -103,9 +103,9 @@ function findings(res: BenchResults): string {
   );
   lines.push(
     `* **Lookups.** Beyond the data calls, each execution makes about ${metaPerExec(big).toFixed(0)}–${metaPerExec(small).toFixed(0)} Spreadsheet round trips that are not data ` +
-      `(at ${int(big.rows)} rows: ${topMeta}): opening the tab, finding its width, checking the owner and the migration's protection. ` +
-      'They are what the "round trips incl. lookups" row adds; the bound, as the issue defines it, has no term for them. Halving them (one owner lookup instead of two, ' +
-      'checking the protection once per run instead of once per execution) is the next saving.',
+      `(at ${int(big.rows)} rows: ${topMeta}): opening the tab, finding its width, checking who owns the file (once per execution) ` +
+      "and, when the owner is not the one running it or after a failure, the migration's protection. " +
+      'They are what the "round trips incl. lookups" row adds; the bound, as the issue defines it, has no term for them.',
   );
   lines.push(
     `* **Time.** No execution exceeds the ${big.budgetSeconds}-second budget: migration units stop at a third of it, rollback calls at the budget. ` +

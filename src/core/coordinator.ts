@@ -269,7 +269,7 @@ export class Coordinator {
         `Migration ${config.fromVersion} → ${config.toVersion} of "${config.targetSheet}" started by ${this.access.actor} (${plural(layout.columnCountBefore, 'v2.1 column')}${layout.v3Present.length ? `, already present: ${layout.v3Present.join(', ')}` : ''}).`,
       );
     }
-    const run = this.s.run as RunState;
+    let run = this.s.run as RunState;
     const step = this.nextStep(run);
     if (!sheet || !this.layout) {
       return this.stepFailed(step ? step.id : config.steps[0], `the tab "${config.targetSheet}" no longer exists`, u0);
@@ -280,7 +280,11 @@ export class Coordinator {
       return { kind: 'step', step: config.steps[config.steps.length - 1], outcome: { state: 'done', detail: 'finished' }, complete: true };
     }
     if (!this.protectionChecked && run.protection === 'ours') {
-      protectForMigration(env, sheet, true, this.ownerEmail());
+      if (!this.protectionTrusted(run)) {
+        const state = protectForMigration(env, sheet, true, this.ownerEmail());
+        // Kept in memory only: the checkpoint this unit saves carries it to disk.
+        if (state === 'ours' && this.access.actor) run = this.s.run = { ...run, protectionCheckedFor: this.access.actor };
+      }
       this.protectionChecked = true;
     }
     this.currentStep = step.id;
@@ -398,10 +402,32 @@ export class Coordinator {
     this.s.run = next;
   }
 
+  /**
+   * Whether this execution may skip listing and restricting the protection: a previous one
+   * checked it for the same person, who owns the file. A protection restricted to its owner can
+   * be changed or removed by nobody else, and the add-on itself forgets the check before it
+   * lifts the protection; anyone else (an allowed user, a shared drive) is checked every
+   * execution, as is the first execution after a failure.
+   */
+  private protectionTrusted(run: RunState): boolean {
+    const actor = this.access.actor;
+    const owner = (this.access.owner || '').trim().toLowerCase();
+    return !!actor && !!owner && actor === owner && run.protectionCheckedFor === actor && !run.failure;
+  }
+
   /** After a failure: the sheet is unprotected, the lease released and the log saved. */
   private afterFailure(): void {
     this.bestEffort(() => {
-      if (this.s.run && this.s.run.protection === 'ours' && this.sheet) removeMigrationProtection(this.app.env, this.sheet);
+      const run = this.s.run;
+      if (!run || run.protection !== 'ours' || !this.sheet) return;
+      if (run.protectionCheckedFor !== undefined) {
+        // Forgotten first: a run that trusted a protection no longer there would go on unprotected.
+        const next: RunState = { ...run };
+        delete next.protectionCheckedFor;
+        this.retry(() => this.app.store.writeRun(next));
+        this.s.run = next;
+      }
+      removeMigrationProtection(this.app.env, this.sheet);
     });
     this.bestEffort(() => this.retry(() => this.releaseHeld()));
     this.bestEffort(() => this.retry(() => this.app.log.flush()));

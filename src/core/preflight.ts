@@ -189,12 +189,15 @@ export function analyzeHeader(headers: string[], config: Pick<MigrationConfig, '
 
 export interface WorkbookSize {
   cells: number;
-  bySheet: Array<{ name: string; cells: number }>;
+  bySheet: Array<{ name: string; cells: number; maxRows: number }>;
 }
 
 /** Cells of every tab's whole grid: what counts toward the workbook limit. */
 export function workbookSize(ss: SpreadsheetLike): WorkbookSize {
-  const bySheet = ss.getSheets().map((s) => ({ name: s.getName(), cells: s.getMaxRows() * s.getMaxColumns() }));
+  const bySheet = ss.getSheets().map((s) => {
+    const maxRows = s.getMaxRows();
+    return { name: s.getName(), cells: maxRows * s.getMaxColumns(), maxRows };
+  });
   return { cells: bySheet.reduce((a, s) => a + s.cells, 0), bySheet };
 }
 
@@ -206,7 +209,10 @@ export function gridGrowth(analysis: HeaderAnalysis, maxColumns: number): number
 export function cellLimitProblem(ss: SpreadsheetLike, sheet: SheetLike, growColumns: number, sheetName: string): Problem | null {
   if (growColumns <= 0) return null;
   const size = workbookSize(ss);
-  const added = growColumns * sheet.getMaxRows();
+  // Tab names are unique in a spreadsheet, and getName is answered locally: no second getMaxRows.
+  const name = sheet.getName();
+  const own = size.bySheet.find((s) => s.name === name);
+  const added = growColumns * (own ? own.maxRows : sheet.getMaxRows());
   if (size.cells + added <= WORKBOOK_CELL_LIMIT) return null;
   const over = size.cells + added - WORKBOOK_CELL_LIMIT;
   return {

@@ -58,6 +58,11 @@ export interface RunState {
   chunkCells?: number;
   /** Whether this run protects the sheet ('ours'), found it protected by someone else, or does not. */
   protection?: 'ours' | 'preexisting' | 'off';
+  /**
+   * Who our protection was last checked and restricted for (protection 'ours'): set once the
+   * check completed, cleared before the add-on lifts the protection after a failure.
+   */
+  protectionCheckedFor?: string;
 }
 
 export interface BackupRecord {
