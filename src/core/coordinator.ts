@@ -12,7 +12,7 @@ import { findProtection, protectForMigration, removeMigrationProtection } from '
 import { buildStatus, isMigrated, isViewersLease, lastMigrationOf } from './status';
 import { STEPS } from './steps';
 import { backupName } from './steps/createBackup';
-import { Step, StepOutcome, plural } from './steps/types';
+import { Step, StepOutcome, planStep, plural } from './steps/types';
 import { Check, LogEntry, MigrationReport, PlannedStep, ReportStep, Status, StepId, StepResult } from './types';
 import { Env, SheetLike, SpreadsheetLike } from './gas';
 import { formatWhen } from './wording';
@@ -556,7 +556,7 @@ export class Coordinator {
       const layout = pre.analysis;
       const sizing = run ? { chunkRows: run.chunkRows || config.chunkRows, chunkCells: run.chunkCells } : runChunking(req.chunkRows, config, layout.columnCountBefore);
       plan = config.steps.map((id) =>
-        STEPS[id].plan({
+        planStep(STEPS[id], {
           env,
           config,
           spreadsheetName: this.ss.getName(),

@@ -197,6 +197,19 @@ describe('re-runs, dry runs, partial states', () => {
     expect(h[1].rollbackUntil).toBe(h[0].rollbackUntil);
   });
 
+  test('dry run in the middle of a run: finished steps say "Already done" with their detail, the rest describe their work', () => {
+    const w = world({ rows: 400 });
+    let r = w.b.call<StepResult>('runMigrationStep', { clientId: 'sb' });
+    while (r.ok && r.status.steps[1].state !== 'done') r = w.b.call<StepResult>('runMigrationStep', { clientId: 'sb' });
+    expect(r.status.steps.map((s) => s.state)).toEqual(['done', 'done', 'pending', 'pending', 'pending']);
+    const dry = w.b.call<StepResult>('runMigrationStep', { dryRun: true, clientId: 'sb' });
+    const changes = dry.plan!.map((p) => p.changes.join(' '));
+    expect(changes[0]).toBe(`Already done: ${r.status.steps[0].detail}.`);
+    expect(changes[1]).toBe(`Already done: ${r.status.steps[1].detail}.`);
+    expect(changes.slice(2).some((c) => c.startsWith('Already done'))).toBe(false);
+    expect(changes[3]).toMatch(/version \(column BP\) = 0 on 400 rows/);
+  });
+
   test('dry run: plan only, zero side effects (properties, files, cells); then a real run that skips nothing', () => {
     const w = world({ rows: 400 });
     const before = fullState(w.emu);

@@ -8,7 +8,8 @@ import { MigrationLog } from '../../src/core/log';
 import { analyzeHeader, readHeaderRow } from '../../src/core/preflight';
 import { BackupRecord, RunState, StateStore, StepCheckpoint } from '../../src/core/state';
 import { STEPS } from '../../src/core/steps';
-import { groupRows, mulberry32, sampleRows } from '../../src/core/steps/testSmoke';
+import { groupRows, sampleRows } from '../../src/core/steps/testSmoke';
+import { mulberry32 } from '../../src/core/random';
 import { Step, StepOutcome } from '../../src/core/steps/types';
 import { emuEnv } from '../helpers/emuEnv';
 

@@ -13,9 +13,7 @@ export const addV3Columns: Step = {
   plan(p) {
     const L = p.layout;
     const changes: string[] = [];
-    if (p.checkpoint && p.checkpoint.state === 'done') {
-      changes.push(`Already done: ${p.checkpoint.detail || 'columns added'}.`);
-    } else if (L.v3Missing.length === 0) {
+    if (L.v3Missing.length === 0) {
       changes.push(`Nothing to add: ${L.v3Present.join(', ')} are already the last columns.`);
     } else {
       const start = L.headers.length + 1;

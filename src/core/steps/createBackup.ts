@@ -62,10 +62,7 @@ export const createBackup: Step = {
   plan(p) {
     const n = p.layout.columnCountBefore;
     const changes: string[] = [];
-    const done = p.checkpoint && p.checkpoint.state === 'done';
-    if (done) {
-      changes.push(`Already done: ${p.checkpoint!.detail || 'backup recorded'}.`);
-    } else if (p.layout.v3Present.length > 0 && p.backup) {
+    if (p.layout.v3Present.length > 0 && p.backup) {
       changes.push(
         `Keep the existing v2.1 backup "${p.backup.name}" (taken ${formatWhen(p.env, p.backup.createdAt)}); the sheet already has v3 columns, so a new copy would not be a v2.1 backup.`,
       );

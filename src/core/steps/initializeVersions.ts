@@ -48,9 +48,6 @@ export const initializeVersions: Step = {
   title: 'Set version = 0 on every row',
 
   plan(p) {
-    if (p.checkpoint && p.checkpoint.state === 'done') {
-      return { id: 'initialize_versions', title: this.title, changes: [`Already done: ${p.checkpoint.detail || 'values set'}.`] };
-    }
     const cols = initialisedColumns(p.config.newColumns);
     const first = p.config.headerRow + 1;
     const rows = Math.max(0, p.lastRow - first + 1);

@@ -10,18 +10,8 @@ import { initialisedColumns } from './initializeVersions';
 import { repeatWithin, rowsPerCall, unitBudget } from '../chunking';
 import { Step, StepOutcome, num, plural } from './types';
 import { formatWhen } from '../wording';
+import { mulberry32 } from '../random';
 
-/** Small seeded PRNG (mulberry32): the same seed draws the same rows. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `count` distinct rows from first..last, drawn with `seed`, sorted. */
 export function sampleRows(seed: number, first: number, last: number, count: number): number[] {
@@ -77,9 +67,6 @@ export const testSmoke: Step = {
   title: 'Smoke test against the backup',
 
   plan(p) {
-    if (p.checkpoint && p.checkpoint.state === 'done') {
-      return { id: 'test_smoke', title: this.title, changes: [`Already done: ${p.checkpoint.detail || 'checked'}.`] };
-    }
     const n = p.layout.columnCountBefore;
     const cols = p.config.newColumns;
     return {

@@ -64,6 +64,7 @@ export interface PlanContext {
 export interface Step {
   id: StepId;
   title: string;
+  /** The changes a run would make; only asked while the step is not done (see planStep). */
   plan(p: PlanContext): PlannedStep;
   run(ctx: StepContext, checkpoint: StepCheckpoint): StepOutcome;
   /** What this step has already changed, in words, for a failure message; null when nothing. */
@@ -81,4 +82,11 @@ export function plural(n: number, word: string): string {
 /** "rows 2–2,501" */
 export function rowSpan(first: number, last: number): string {
   return first === last ? `row ${num(first)}` : `rows ${num(first)}–${num(last)}`;
+}
+
+/** A step's plan: a finished step says so from its checkpoint, the others describe their work. */
+export function planStep(step: Step, p: PlanContext): PlannedStep {
+  const cp = p.checkpoint;
+  if (cp && cp.state === 'done') return { id: step.id, title: step.title, changes: [`Already done: ${cp.detail || 'finished'}.`] };
+  return step.plan(p);
 }

@@ -10,9 +10,6 @@ export const verifySchema: Step = {
   title: 'Check the v3 schema',
 
   plan(p) {
-    if (p.checkpoint && p.checkpoint.state === 'done') {
-      return { id: 'verify_schema', title: this.title, changes: [`Already done: ${p.checkpoint.detail || 'schema checked'}.`] };
-    }
     const before = p.layout.columnCountBefore;
     const n = p.config.newColumns.length;
     const first = before + 1;
