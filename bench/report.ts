@@ -13,9 +13,10 @@ export interface Machine {
 
 export interface BenchResults {
   machine: Machine;
+  /** dist/Code.js as shipped: minified, with its banner and entry points. */
   bundleBytes: number;
-  /** The same bundle minified (information: the product ships it unminified). */
-  bundleMinifiedBytes: number;
+  /** The bundle unminified (for reference only). */
+  bundleUnminifiedBytes: number;
   benchWallSeconds: number;
   sizes: SizeResult[];
   /** The middle size re-run with every per-call cost multiplied by `factor`. */
@@ -33,7 +34,8 @@ export interface Target {
 export const RATIO_TARGET = 1.5;
 export const NAIVE_TARGET = 50;
 export const PROPERTY_PERCENT_TARGET = 10;
-export const BUNDLE_TARGET_BYTES = 100 * 1024;
+/** Issue 6: "aim under 100 KB", read as 100,000 bytes. */
+export const BUNDLE_TARGET_BYTES = 100_000;
 export const WALL_TARGET_SECONDS = 600;
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -82,9 +84,9 @@ export function judge(res: Omit<BenchResults, 'targets'>): Target[] {
     },
     {
       id: 'bundle',
-      text: 'dist/Code.js under 100 KB',
+      text: `dist/Code.js under 100 KB (${int(BUNDLE_TARGET_BYTES)} bytes) as shipped`,
       met: res.bundleBytes < BUNDLE_TARGET_BYTES,
-      detail: `${s1(res.bundleBytes / 1024)} KB as shipped; ${s1(res.bundleMinifiedBytes / 1024)} KB if minified`,
+      detail: `${int(res.bundleBytes)} bytes shipped (minified); ${int(res.bundleUnminifiedBytes)} unminified, for reference`,
     },
     {
       id: 'bench-time',
@@ -131,7 +133,7 @@ export function tableRows(res: BenchResults): string[][] {
     return `${int(rd)} / ${int(wr)} (${s2(((rd + wr) / r.properties.dailyQuota) * 100)}% of 50,000/day)`;
   });
   add('Property reads / writes · migration + verify + rollback', (r) => `${int(r.properties.reads)} / ${int(r.properties.writes)} (${s2(((r.properties.reads + r.properties.writes) / r.properties.dailyQuota) * 100)}% of 50,000/day)`);
-  add('dist/Code.js (minified, for comparison)', () => `${s1(res.bundleBytes / 1024)} KB (${s1(res.bundleMinifiedBytes / 1024)} KB)`);
+  add('dist/Code.js bytes as shipped, minified (unminified)', () => `${int(res.bundleBytes)} (${int(res.bundleUnminifiedBytes)})`);
   add('Local CPU user + system (s)', (r) => `${s1(r.local.cpuUserMs / 1000)} + ${s1(r.local.cpuSystemMs / 1000)}`);
   add('Local wall (s): workbook generation / product run / naive', (r) => `${s1(r.local.generateMs / 1000)} / ${s1(r.local.wallMs / 1000)} / ${s1(r.local.naiveWallMs / 1000)}`);
   add('Peak RSS (MB)', (r) => int(r.local.peakRssMB));

@@ -435,7 +435,7 @@ async function doDryRun(): Promise<void> {
     const res = await call('runMigrationStep', { dryRun: true, clientId });
     if (res.status) state.status = res.status;
     if (!res.ok) {
-      state.error = { what: res.message || 'The dry run found problems.', todo: 'Nothing was changed. Fix what is listed, then run the dry run again.', details: res.problems };
+      state.error = { what: res.message || 'The dry run found problems.', todo: 'Fix what is listed, then run the dry run again.', details: res.problems };
       say(state.error.what);
     }
     else {

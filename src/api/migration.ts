@@ -9,17 +9,13 @@
 //              bundle's config is fixed; it is pinned in the run state, so every unit of a run
 //              (and the backup digest) uses the same value.
 import { createContext } from './context';
-import { Coordinator, leaseOwner, parseRunOptions } from '../core/coordinator';
-import { readLog } from '../core/log';
+import { Coordinator, parseRunOptions } from '../core/coordinator';
+import { LEVEL_RANK as RANK, readLog } from '../core/log';
 import { LogEntry, LogLevel, MigrationReport, RunOptions, Status, StepResult } from '../core/types';
 
 /** Read-only. `options.clientId` (the sidebar's) keeps its own lease from showing as "someone else running". */
 export function getMigrationStatus(options?: { clientId?: string }): Status {
-  const app = createContext();
-  const c = new Coordinator(app);
-  const req = parseRunOptions(options, 'step', false);
-  const actor = app.env.activeUser().trim().toLowerCase();
-  return c.statusNow(null, leaseOwner(actor, req.clientId));
+  return new Coordinator(createContext()).statusFor(parseRunOptions(options, 'step', false).clientId);
 }
 
 /** One bounded unit of work (one step, or one chunk of a long step); the sidebar calls it until `complete`. */
@@ -43,8 +39,6 @@ export function startOver(options?: { clientId?: string }): Status {
   if (!r.ok) r.status.problem = r.message;
   return r.status;
 }
-
-const RANK: Record<LogLevel, number> = { DEBUG: 0, INFO: 1, WARN: 2, ERROR: 3 };
 
 /** The persisted log, newest last. Options: `limit` (newest N), `level` (at least this level). */
 export function getMigrationLog(options?: { limit?: number; level?: LogLevel }): { entries: LogEntry[] } {

@@ -33,9 +33,11 @@ export function menuVerifyMigration(): void {
 /** Menu "Roll back to v2.1…": a YES/NO question that says what will happen, then the rollback. */
 export function menuRollbackMigration(): void {
   const ui = SpreadsheetApp.getUi();
+  const title = 'Roll back to v2.1';
+  const tell = (text: string) => ui.alert(title, text, ui.ButtonSet.OK);
   const preview = rollbackMigration();
   if (!preview.canRollBack) {
-    ui.alert('Roll back to v2.1', preview.message, ui.ButtonSet.OK);
+    tell(preview.message);
     return;
   }
   const env = appsScriptEnv();
@@ -48,17 +50,17 @@ export function menuRollbackMigration(): void {
     `Rollback is possible until ${formatWhen(env, preview.rollbackUntil)}.`,
     'Roll back now?',
   ].join('\n');
-  if (ui.alert('Roll back to v2.1?', question, ui.ButtonSet.YES_NO) !== ui.Button.YES) {
-    ui.alert('Roll back to v2.1', 'Nothing was changed.', ui.ButtonSet.OK);
+  if (ui.alert(`${title}?`, question, ui.ButtonSet.YES_NO) !== ui.Button.YES) {
+    tell('Nothing was changed.');
     return;
   }
   // One menu execution may run for 6 minutes: keep calling while there is clearly room.
   const start = Date.now();
   let result = rollbackMigration({ confirm: true });
   while (result.ok && !result.complete && Date.now() - start < MENU_ROLLBACK_MS) result = rollbackMigration({ confirm: true });
-  const tail = result.ok && !result.complete ? '\n\nChoose "Roll back to v2.1…" again to continue: it resumes where it stopped.' : '';
+  const tail = result.ok && !result.complete ? `\n\nChoose "${title}…" again to continue where it stopped.` : '';
   const link = result.snapshotUrl ? `\n\nSnapshot of the state before the rollback: ${result.snapshotUrl}` : '';
-  ui.alert('Roll back to v2.1', `${result.message}${link}${tail}`, ui.ButtonSet.OK);
+  tell(`${result.message}${link}${tail}`);
 }
 
 /** Time the menu handler keeps calling an unfinished rollback, well under the 6-minute limit. */

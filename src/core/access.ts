@@ -19,43 +19,25 @@ export function checkAccess(env: Env, ss: SpreadsheetLike, config: Pick<Migratio
   const actor = env.activeUser().trim().toLowerCase();
   const listed = config.allowedUsers.map((u) => u.trim().toLowerCase());
   let ownerEmail: string | null = null;
+  const result = (canAct: boolean, whoCanAct: string, reason: string | null = null): Access => ({ actor, owner: ownerEmail, canAct, whoCanAct, reason });
   try {
     const o = ss.getOwner();
     ownerEmail = o ? o.getEmail() : null;
   } catch (e) {
     // Fail closed: a lookup that failed must not read as "a shared drive, anyone may act".
-    return {
-      actor,
-      owner: null,
-      canAct: false,
-      whoCanAct: listed.length ? `the file's owner, ${listed.join(', ')}` : "the file's owner",
-      reason: `Sheet Migrator could not find out who owns this file (${e instanceof Error ? e.message : String(e)}), so it cannot check that you may change it. Nothing was changed; try again in a minute.`,
-    };
+    return result(
+      false,
+      ["the file's owner"].concat(listed).join(', '),
+      `Sheet Migrator could not find out who owns this file (${e instanceof Error ? e.message : String(e)}), so it cannot check that you may change it. Nothing was changed; try again in a minute.`,
+    );
   }
   const owner = ownerEmail ? ownerEmail.trim().toLowerCase() : null;
   const allowed = owner ? [owner].concat(listed) : listed;
-
-  if (!owner && listed.length === 0) {
-    return { actor, owner: ownerEmail, canAct: true, whoCanAct: 'anyone who can edit this shared-drive file', reason: null };
-  }
-  const whoCanAct = allowed.join(', ');
+  if (!allowed.length) return result(true, 'anyone who can edit this shared-drive file');
+  const who = allowed.join(', ');
   if (!actor) {
-    return {
-      actor,
-      owner: ownerEmail,
-      canAct: false,
-      whoCanAct,
-      reason:
-        'Apps Script did not tell Sheet Migrator who you are, so it cannot check that you may change this sheet. ' +
-        `Ask ${whoCanAct} to run the migration, or to add your address to "allowedUsers".`,
-    };
+    return result(false, who, `Apps Script did not tell Sheet Migrator who you are, so it cannot check that you may change this sheet. Ask ${who} to run the migration, or to add your address to "allowedUsers".`);
   }
-  if (allowed.includes(actor)) return { actor, owner: ownerEmail, canAct: true, whoCanAct, reason: null };
-  return {
-    actor,
-    owner: ownerEmail,
-    canAct: false,
-    whoCanAct,
-    reason: `Only ${whoCanAct} can run, restart or roll back this migration; you (${actor}) can see its status. Ask one of them to act, or to add you to "allowedUsers".`,
-  };
+  if (allowed.includes(actor)) return result(true, who);
+  return result(false, who, `Only ${who} can run, restart or roll back this migration; you (${actor}) can see its status. Ask one of them to act, or to add you to "allowedUsers".`);
 }

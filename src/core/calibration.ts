@@ -11,6 +11,8 @@
 // sizes. Apps Script's own caches and server load make single runs noisy: compare orders of
 // magnitude, or run it a few times.
 
+import { plural } from './steps/types';
+
 export interface CalibrationSample {
   what: string;
   cells: number;
@@ -47,16 +49,17 @@ const PROPERTY_KEY = 'sm.calibrate.tmp';
 
 function median(xs: number[]): number {
   const s = xs.slice().sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  const h = s.length >> 1;
+  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
 }
 
 /** Least-squares base + perCell × cells. */
 function fit(points: Array<[number, number]>): { base: number; perCell: number } {
-  const n = points.length;
-  const mx = points.reduce((a, p) => a + p[0], 0) / n;
-  const my = points.reduce((a, p) => a + p[1], 0) / n;
-  const sxx = points.reduce((a, p) => a + (p[0] - mx) ** 2, 0);
-  const perCell = sxx ? points.reduce((a, p) => a + (p[0] - mx) * (p[1] - my), 0) / sxx : 0;
+  const mean = (f: (p: [number, number]) => number) => points.reduce((a, p) => a + f(p), 0) / points.length;
+  const mx = mean((p) => p[0]);
+  const my = mean((p) => p[1]);
+  const sxx = mean((p) => (p[0] - mx) ** 2);
+  const perCell = sxx ? mean((p) => (p[0] - mx) * (p[1] - my)) / sxx : 0;
   return { base: my - perCell * mx, perCell };
 }
 
@@ -76,14 +79,29 @@ export function runCalibration(g: CalibrationServices): CalibrationResult {
     samples.push({ what, cells, ms: m });
     return m;
   };
+  /** One timed call, recorded as a sample. */
+  const once = (what: string, cells: number, fn: () => unknown): number => {
+    const t0 = g.now();
+    fn();
+    const ms = g.now() - t0;
+    samples.push({ what, cells, ms });
+    return ms;
+  };
   const flush = () => g.SpreadsheetApp.flush();
   const m: Record<string, number> = {};
+  /** base + perCell × cells fitted to the points, as `${name}BaseMs` and `${name}PerCellMs`. */
+  const fitTo = (name: string, points: Array<[number, number]>) => {
+    const f = fit(points);
+    m[name + 'BaseMs'] = f.base;
+    m[name + 'PerCellMs'] = f.perCell;
+  };
   const files: GoogleAppsScript.Spreadsheet.Spreadsheet[] = [];
   const stamp = new Date(g.now()).toISOString();
+  const scratch = (what: string) => `Sheet Migrator calibration${what} (scratch, safe to delete) ${stamp}`;
   let message = '';
   try {
-    let t0 = g.now();
-    const ss = g.SpreadsheetApp.create(`Sheet Migrator calibration (scratch, safe to delete) ${stamp}`, ROWS, COLS);
+    const t0 = g.now();
+    const ss = g.SpreadsheetApp.create(scratch(''), ROWS, COLS);
     m.createSpreadsheetMs = g.now() - t0;
     files.push(ss);
     const sheet = ss.getSheets()[0];
@@ -100,32 +118,25 @@ export function runCalibration(g: CalibrationServices): CalibrationResult {
       writes.push([r * c, time('Range.setValues + flush', r * c, () => { range.setValues(data); flush(); }) - m.flushMs]);
       reads.push([r * c, time('Range.getValues', r * c, () => range.getValues(), flush)]);
     }
-    const w = fit(writes);
-    const rd = fit(reads);
-    Object.assign(m, { writeBaseMs: w.base, writePerCellMs: w.perCell, readBaseMs: rd.base, readPerCellMs: rd.perCell });
+    fitTo('write', writes);
+    fitTo('read', reads);
     const cell = sheet.getRange(1, 1);
-    const meta: Array<[number, number]> = [[ROWS * COLS, time('Sheet.getLastRow', ROWS * COLS, () => sheet.getLastRow(), () => { cell.setValue(1); flush(); })]];
-    let copies: Array<[number, number]> = [];
+    const meta: Array<[number, number]> = [];
+    // getLastRow right after a write, on the grid as it is.
+    const lastRow = (v: number, cells: number) => meta.push([cells, time('Sheet.getLastRow', cells, () => sheet.getLastRow(), () => { cell.setValue(v); flush(); })]);
+    lastRow(1, ROWS * COLS);
+    const copies: Array<[number, number]> = [];
     const copy = () => {
       const cells = ss.getSheets().reduce((a, s) => a + s.getMaxRows() * s.getMaxColumns(), 0);
-      t0 = g.now();
-      files.push(ss.copy(`Sheet Migrator calibration copy (scratch, safe to delete) ${stamp}`));
-      copies.push([cells, g.now() - t0]);
-      samples.push({ what: 'Spreadsheet.copy', cells, ms: copies[copies.length - 1][1] });
+      copies.push([cells, once('Spreadsheet.copy', cells, () => files.push(ss.copy(scratch(' copy'))))]);
     };
     copy();
     // One structural edit on a small grid: its time is nearly all base cost.
-    t0 = g.now();
-    sheet.insertRowsAfter(ROWS, GROWN_ROWS - ROWS);
-    m.structureBaseMs = g.now() - t0;
-    samples.push({ what: 'Sheet.insertRowsAfter', cells: ROWS * COLS, ms: m.structureBaseMs });
-    meta.push([GROWN_ROWS * COLS, time('Sheet.getLastRow', GROWN_ROWS * COLS, () => sheet.getLastRow(), () => { cell.setValue(2); flush(); })]);
-    const md = fit(meta);
-    Object.assign(m, { sheetMetadataBaseMs: md.base, sheetMetadataPerCellMs: md.perCell });
+    m.structureBaseMs = once('Sheet.insertRowsAfter', ROWS * COLS, () => sheet.insertRowsAfter(ROWS, GROWN_ROWS - ROWS));
+    lastRow(2, GROWN_ROWS * COLS);
+    fitTo('sheetMetadata', meta);
     copy();
-    const fc = fit(copies);
-    Object.assign(m, { fileCopyBaseMs: fc.base, fileCopyPerCellMs: fc.perCell });
-    copies = [];
+    fitTo('fileCopy', copies);
     const id = ss.getId();
     m.openByIdMs = time('SpreadsheetApp.openById', 0, () => g.SpreadsheetApp.openById(id));
     m.driveReadMs = time('DriveApp.getFileById', 0, () => g.DriveApp.getFileById(id));
@@ -136,6 +147,7 @@ export function runCalibration(g: CalibrationServices): CalibrationResult {
   } catch (e) {
     message = `Calibration stopped: ${e instanceof Error ? e.message : String(e)}. `;
   }
+  const ok = !message;
   const leftovers: Array<{ name: string; url: string }> = [];
   for (const f of files) {
     try {
@@ -149,12 +161,13 @@ export function runCalibration(g: CalibrationServices): CalibrationResult {
   }
   const measured: Record<string, number> = {};
   Object.keys(m).sort().forEach((k) => (measured[k] = round(m[k])));
+  const keys = Object.keys(measured);
   const text =
     `// Measured by calibrate() at ${stamp}; compare with COST_MODEL in emulator/costModel.ts.\n` +
-    `export const COST_MODEL_MEASURED = {\n${Object.keys(measured).map((k) => `  ${k}: ${measured[k]},`).join('\n')}\n};\n`;
+    `export const COST_MODEL_MEASURED = {\n${keys.map((k) => `  ${k}: ${measured[k]},`).join('\n')}\n};\n`;
   message +=
-    `Measured ${Object.keys(measured).length} constants. ` +
-    (leftovers.length ? `Could not trash ${leftovers.length} scratch ${leftovers.length === 1 ? 'file' : 'files'} (no Drive write scope): delete them by hand: ${leftovers.map((f) => f.url).join(', ')}` : 'Scratch files trashed.');
+    `Measured ${keys.length} constants. ` +
+    (leftovers.length ? `Could not trash ${plural(leftovers.length, 'scratch file')} (no Drive write scope): delete them by hand: ${leftovers.map((f) => f.url).join(', ')}` : 'Scratch files trashed.');
   g.log(`${message}\n${text}`);
-  return { ok: message.indexOf('stopped') < 0, message, measured, samples, text, leftovers };
+  return { ok, message, measured, samples, text, leftovers };
 }

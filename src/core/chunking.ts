@@ -14,8 +14,9 @@
 // Runs started with the `chunkRows` option (tests, old runs resumed after an upgrade) keep the
 // row-sized behaviour: one chunk of that many rows per unit.
 import { MigrationConfig } from './config';
-import { Env } from './gas';
+import { Env, SheetLike } from './gas';
 import { Budget } from './rollback/budget';
+import { DIGEST_SEED, DigestProgress, digestNextChunk, isDigestDone } from './digest';
 
 export const DEFAULT_CHUNK_CELLS = 200000;
 
@@ -51,4 +52,21 @@ export function repeatWithin<T>(budget: Budget | null, first: T, chunk: (p: T) =
     p = budget ? budget.measure(() => chunk(from)) : chunk(from);
   } while (budget && more(p) && budget.fits());
   return p;
+}
+
+/** The chunked digest from `from` on (its `acc` absent = the start), repeated while the unit's budget lasts. */
+export function digestWithin(
+  budget: Budget | null,
+  from: { nextRow: number; lastRow: number; acc?: string },
+  sheet: SheetLike,
+  columns: number,
+  chunkRows: number,
+  sha256Hex: (text: string) => string,
+): DigestProgress {
+  return repeatWithin(
+    budget,
+    { nextRow: from.nextRow, lastRow: from.lastRow, acc: from.acc || DIGEST_SEED },
+    (p) => digestNextChunk(sheet, p, columns, chunkRows, sha256Hex),
+    (p) => !isDigestDone(p),
+  );
 }

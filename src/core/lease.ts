@@ -32,7 +32,7 @@ export function acquireLease(
     try {
       seen = store.readLease();
     } catch (e) {
-      seen = null;
+      // Unreadable: it names nobody.
     }
     const holder = isLeaseLive(seen, env.now()) && seen.owner !== owner ? seen : null;
     return {
@@ -47,11 +47,12 @@ export function acquireLease(
     if (isLeaseLive(current, now) && current.owner !== owner) {
       return { ok: false, holder: current, message: heldMessage(env, current) };
     }
+    const mine = current && current.owner === owner;
     const lease: Lease = {
       owner,
       op,
-      token: current && current.owner === owner ? current.token : env.uuid(),
-      since: current && current.owner === owner && isLeaseLive(current, now) ? current.since : new Date(now).toISOString(),
+      token: mine ? current.token : env.uuid(),
+      since: mine && isLeaseLive(current, now) ? current.since : new Date(now).toISOString(),
       expiresAt: new Date(now + seconds * 1000).toISOString(),
     };
     store.writeLease(lease);

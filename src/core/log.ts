@@ -6,7 +6,7 @@ import { LogEntry, LogLevel, StepId } from './types';
 import { Env, PropertyStore } from './gas';
 import { KEYS, utf8Length } from './state';
 
-const LEVEL_RANK: Record<LogLevel, number> = { DEBUG: 0, INFO: 1, WARN: 2, ERROR: 3 };
+export const LEVEL_RANK: Record<LogLevel, number> = { DEBUG: 0, INFO: 1, WARN: 2, ERROR: 3 };
 const PAGES = 4;
 const PAGE_BYTES = 7 * 1024;
 const MAX_MESSAGE = 400;
@@ -41,18 +41,14 @@ export class MigrationLog {
       step,
       message: message.length > MAX_MESSAGE ? message.slice(0, MAX_MESSAGE - 1) + '…' : message,
     };
-    const line = `[Sheet Migrator] ${entry.level} ${entry.step || '-'} ${entry.message}`;
-    if (level === 'ERROR') this.env.console.error(line);
-    else if (level === 'WARN') this.env.console.warn(line);
-    else this.env.console.info(line);
+    this.env.console[level === 'ERROR' ? 'error' : level === 'WARN' ? 'warn' : 'info'](`[Sheet Migrator] ${level} ${step || '-'} ${entry.message}`);
     this.pending.push(entry);
   }
 
   /** Appends buffered entries to the persisted ring. Costs one read and one or two writes. */
   flush(): void {
     if (this.pending.length === 0) return;
-    let head = parseInt(this.props.getProperty(KEYS.logHead) || '0', 10);
-    if (!(head >= 0 && head < PAGES)) head = 0;
+    let head = readHead(this.props);
     let page = readPage(this.props.getProperty(KEYS.logPage(head)));
     const writes: Record<string, string> = {};
     for (const entry of this.pending) {
@@ -79,6 +75,12 @@ export class MigrationLog {
   }
 }
 
+/** The page written last (0 when the head is missing or unreadable). */
+function readHead(props: PropertyStore): number {
+  const head = parseInt(props.getProperty(KEYS.logHead) || '0', 10);
+  return head >= 0 && head < PAGES ? head : 0;
+}
+
 function readPage(raw: string | null): LogEntry[] {
   if (!raw) return [];
   try {
@@ -91,8 +93,7 @@ function readPage(raw: string | null): LogEntry[] {
 
 /** All persisted entries, oldest first. */
 export function readLog(props: PropertyStore): LogEntry[] {
-  let head = parseInt(props.getProperty(KEYS.logHead) || '0', 10);
-  if (!(head >= 0 && head < PAGES)) head = 0;
+  const head = readHead(props);
   const all = props.getProperties();
   const out: LogEntry[] = [];
   for (let i = 1; i <= PAGES; i++) {

@@ -5,7 +5,6 @@
 import { MigrationConfig } from './config';
 import { SheetLike, SpreadsheetLike } from './gas';
 import { normalizeHeader } from './columnMap';
-import { Access } from './access';
 
 /** Google Sheets refuses to grow a workbook past this many cells (all tabs, whole grids). */
 export const WORKBOOK_CELL_LIMIT = 10000000;
@@ -79,24 +78,18 @@ export function analyzeHeader(headers: string[], config: Pick<MigrationConfig, '
   const v3Names = config.newColumns.map((c) => c.name);
   const v3ByKey = new Map(v3Names.map((n) => [normalizeHeader(n), n] as [string, string]));
 
-  if (headers.length === 0) {
-    problems.push({
-      code: 'empty-sheet',
-      message: `The sheet "${sheetName}" is empty: row ${config.headerRow} has no header. Open the right spreadsheet (the one whose "${sheetName}" tab holds the v2.1 data), then run again.`,
-    });
-    return { headers, columnCountBefore: 0, v3Present: [], v3Missing: v3Names.slice(), problems, notes };
-  }
-
   // Trailing header cells that are blank while the sheet has content that far to the right:
   // the v3 columns go after the last column, so they would land on unnamed data.
   let lastNamed = headers.length;
   while (lastNamed > 0 && headers[lastNamed - 1].trim() === '') lastNamed--;
   if (lastNamed === 0) {
-    problems.push({
-      code: 'no-header',
-      message: `The sheet "${sheetName}" has data but row ${config.headerRow} holds no header names. Put the v2.1 header in row ${config.headerRow}, then run again.`,
-    });
-    return { headers, columnCountBefore: 0, v3Present: [], v3Missing: v3Names.slice(), problems, notes };
+    const row = config.headerRow;
+    problems.push(
+      headers.length
+        ? { code: 'no-header', message: `The sheet "${sheetName}" has data but row ${row} holds no header names. Put the v2.1 header in row ${row}, then run again.` }
+        : { code: 'empty-sheet', message: `The sheet "${sheetName}" is empty: row ${row} has no header. Open the spreadsheet whose "${sheetName}" tab holds the v2.1 data, then run again.` },
+    );
+    return { headers, columnCountBefore: 0, v3Present: [], v3Missing: v3Names, problems, notes };
   }
   if (lastNamed < headers.length) {
     const from = lastNamed + 1;
@@ -104,8 +97,8 @@ export function analyzeHeader(headers: string[], config: Pick<MigrationConfig, '
     problems.push({
       code: 'unnamed-trailing-columns',
       message:
-        `${from === to ? `Column ${col(from)} has` : `Columns ${columnLetter(from)}–${columnLetter(to)} have`} values but no header in row ${config.headerRow}. ` +
-        `The v3 columns are added after the last column, so they would land on that data. Give ${from === to ? 'it a header' : 'them headers'} or move the data, then run again.`,
+        `${from === to ? `Column ${col(from)} has` : `Columns ${columnLetter(from)}–${columnLetter(to)} have`} values but no header in row ${config.headerRow}; the v3 columns would land on that data. ` +
+        `Give ${from === to ? 'it a header' : 'them headers'} or move the data, then run again.`,
     });
   }
 
@@ -127,7 +120,7 @@ export function analyzeHeader(headers: string[], config: Pick<MigrationConfig, '
     if (text !== name) {
       problems.push({
         code: 'lookalike',
-        message: `Column ${col(c)} is named "${text}", which looks like the v3 column "${name}" but is not spelled exactly so; the apps that read the sheet find columns by their exact name. Rename the header to "${name}", then run again.`,
+        message: `Column ${col(c)} is named "${text}", which looks like the v3 column "${name}" but is not spelled exactly so (apps find columns by exact name). Rename the header to "${name}", then run again.`,
       });
     }
   }
@@ -152,16 +145,17 @@ export function analyzeHeader(headers: string[], config: Pick<MigrationConfig, '
       problems.push({
         code: exact ? 'v3-inside' : 'lookalike',
         message: exact
-          ? `The v3 column "${v3}" already exists at ${col(c)}, inside the v2.1 columns; the v3 columns must be the last ones (after column ${columnLetter(columnCountBefore)}). Nothing was changed. Rename or move that column, then run again.`
-          : `Column ${col(c)} is named "${text}", which looks like the v3 column "${v3}" and would be confused with it. Rename it (for example "${text.trim()}_v2"), then run again.`,
+          ? `The v3 column "${v3}" already exists at ${col(c)}, inside the v2.1 columns; the v3 columns must come last (after ${columnLetter(columnCountBefore)}). Rename or move that column, then run again.`
+          : `Column ${col(c)} is named "${text}", which looks like the v3 column "${v3}". Rename it (e.g. "${text.trim()}_v2"), then run again.`,
       });
     }
   }
   if (blanks.length) {
-    const list = blanks.slice(0, 8).map((c) => columnLetter(c)).join(', ') + (blanks.length > 8 ? ` and ${blanks.length - 8} more` : '');
+    const one = blanks.length === 1;
+    const list = blanks.slice(0, 8).map(columnLetter).join(', ') + (blanks.length > 8 ? ` and ${blanks.length - 8} more` : '');
     problems.push({
       code: 'blank-header',
-      message: `${blanks.length === 1 ? 'Column' : 'Columns'} ${list} of "${sheetName}" ${blanks.length === 1 ? 'has' : 'have'} no header in row ${config.headerRow}; columns are found by their header name, so every column needs one. Name ${blanks.length === 1 ? 'it' : 'them'} (or delete unused empty columns), then run again.`,
+      message: `${one ? 'Column' : 'Columns'} ${list} of "${sheetName}" ${one ? 'has' : 'have'} no header in row ${config.headerRow} (columns are found by name). Name ${one ? 'it' : 'them'} or delete unused empty columns, then run again.`,
     });
   }
   byKey.forEach((cols) => {
@@ -169,7 +163,7 @@ export function analyzeHeader(headers: string[], config: Pick<MigrationConfig, '
     const names = cols.map((c) => `"${headers[c - 1]}" at ${columnLetter(c)}`).join(', ');
     problems.push({
       code: 'duplicate-header',
-      message: `The header ${names} is the same name (ignoring case, accents and spaces), so columns cannot be told apart by name. Rename all but one, then run again.`,
+      message: `The header ${names} is the same name (ignoring case, accents and spaces). Rename all but one, then run again.`,
     });
   });
   // A v3 name once in the block and again inside the v2.1 part is reported above as v3-inside.
@@ -178,7 +172,7 @@ export function analyzeHeader(headers: string[], config: Pick<MigrationConfig, '
   if (expected !== null && expected !== columnCountBefore) {
     problems.push({
       code: 'column-count',
-      message: `The plan expects ${expected} v2.1 columns, but "${sheetName}" has ${columnCountBefore}${v3Present.length ? ` (plus the v3 column${v3Present.length > 1 ? 's' : ''} ${v3Present.join(', ')})` : ''}. Check that this is the right spreadsheet; if the sheet has legitimately changed, set "expectedColumnCountBefore" to ${columnCountBefore} (or null) in the migration config.`,
+      message: `The plan expects ${expected} v2.1 columns, but "${sheetName}" has ${columnCountBefore}${v3Present.length ? ` (plus ${v3Present.join(', ')})` : ''}. Check this is the right spreadsheet; if the sheet changed on purpose, set "expectedColumnCountBefore" to ${columnCountBefore} (or null) in the config.`,
     });
   }
   if (v3Present.length > 0 && v3Missing.length > 0) {
@@ -219,45 +213,39 @@ export function cellLimitProblem(ss: SpreadsheetLike, sheet: SheetLike, growColu
     code: 'cell-limit',
     message:
       `Adding ${growColumns} column${growColumns > 1 ? 's' : ''} to "${sheetName}" would make the workbook ${size.cells + added} cells, over Google Sheets' limit of ${WORKBOOK_CELL_LIMIT}. ` +
-      `Delete unused empty rows or columns (in any tab; the largest are ${size.bySheet.slice().sort((a, b) => b.cells - a.cells).slice(0, 3).map((s) => `"${s.name}" ${s.cells}`).join(', ')}) to free at least ${over} cells, then run again.`,
+      `Delete unused empty rows or columns (any tab; largest: ${size.bySheet.slice().sort((a, b) => b.cells - a.cells).slice(0, 3).map((s) => `"${s.name}" ${s.cells}`).join(', ')}) to free at least ${over} cells, then run again.`,
   };
 }
 
 export interface PreflightReport {
-  ok: boolean;
   problems: Problem[];
   notes: string[];
   sheet: SheetLike | null;
   analysis: HeaderAnalysis | null;
   /** Facts the plan describes. */
   lastRow: number;
-  maxRows: number;
   maxColumns: number;
   growColumns: number;
 }
 
+/** The target tab is not there: which tabs are, and what to do. */
+export function missingSheetMessage(ss: SpreadsheetLike, name: string): string {
+  const tabs = ss.getSheets().map((s) => `"${s.getName()}"`).join(', ');
+  return `This spreadsheet has no tab named "${name}" (its tabs are ${tabs || 'none'}). Open the spreadsheet with the v2.1 "${name}" tab, or rename the tab back, then run again.`;
+}
+
 /** The whole pre-flight, read-only. */
-export function runPreflight(ss: SpreadsheetLike, config: MigrationConfig, access: Access | null): PreflightReport {
-  const problems: Problem[] = [];
-  const notes: string[] = [];
-  if (access && !access.canAct) problems.push({ code: 'access', message: access.reason || 'You may not change this file.' });
+export function runPreflight(ss: SpreadsheetLike, config: MigrationConfig): PreflightReport {
   const sheet = ss.getSheetByName(config.targetSheet);
   if (!sheet) {
-    const tabs = ss.getSheets().map((s) => `"${s.getName()}"`);
-    problems.push({
-      code: 'missing-sheet',
-      message: `This spreadsheet has no tab named "${config.targetSheet}" (its tabs are ${tabs.join(', ') || 'none'}). Open the spreadsheet that holds the v2.1 "${config.targetSheet}" tab, or rename the tab back to "${config.targetSheet}", then run again.`,
-    });
-    return { ok: false, problems, notes, sheet: null, analysis: null, lastRow: 0, maxRows: 0, maxColumns: 0, growColumns: 0 };
+    return { problems: [{ code: 'missing-sheet', message: missingSheetMessage(ss, config.targetSheet) }], notes: [], sheet, analysis: null, lastRow: 0, maxColumns: 0, growColumns: 0 };
   }
   const analysis = analyzeHeader(readHeaderRow(sheet, config.headerRow), config);
-  problems.push(...analysis.problems);
-  notes.push(...analysis.notes);
-  const lastRow = analysis.headers.length ? sheet.getLastRow() : 0;
-  const maxRows = sheet.getMaxRows();
+  const named = analysis.headers.length;
+  const lastRow = named ? sheet.getLastRow() : 0;
   const maxColumns = sheet.getMaxColumns();
-  const growColumns = analysis.headers.length ? gridGrowth(analysis, maxColumns) : 0;
+  const growColumns = named ? gridGrowth(analysis, maxColumns) : 0;
   const limit = cellLimitProblem(ss, sheet, growColumns, config.targetSheet);
-  if (limit) problems.push(limit);
-  return { ok: problems.length === 0, problems, notes, sheet, analysis, lastRow, maxRows, maxColumns, growColumns };
+  // A copy: the cell limit is not a header problem (the layout keeps only those).
+  return { problems: analysis.problems.concat(limit || []), notes: analysis.notes, sheet, analysis, lastRow, maxColumns, growColumns };
 }

@@ -10,6 +10,9 @@ export const PROTECTION_DESCRIPTION = 'Sheet Migrator: migration in progress';
 export const ROLLBACK_PROTECTION_DESCRIPTION = 'Sheet Migrator: rollback in progress';
 const OUR_DESCRIPTIONS = [PROTECTION_DESCRIPTION, ROLLBACK_PROTECTION_DESCRIPTION];
 
+/** Protections Sheet Migrator did not add (the owner's, an admin's). */
+const foreign = (all: ProtectionLike[]): ProtectionLike[] => all.filter((p) => !OUR_DESCRIPTIONS.includes(p.getDescription()));
+
 /** Sheet protections; Apps Script wants the ProtectionType enum, the emulator accepts either. */
 function sheetProtections(env: Env, sheet: SheetLike): ProtectionLike[] {
   const type = env.protectionType ? env.protectionType('SHEET') : 'SHEET';
@@ -27,8 +30,7 @@ export function findProtection(env: Env, sheet: SheetLike, description = PROTECT
   const all = sheetProtections(env, sheet);
   const ours = all.filter((p) => p.getDescription() === description);
   if (ours.length) return { state: 'ours', ours };
-  const foreign = all.filter((p) => !OUR_DESCRIPTIONS.includes(p.getDescription()));
-  return { state: foreign.length ? 'preexisting' : 'none', ours: [] };
+  return { state: foreign(all).length ? 'preexisting' : 'none', ours: [] };
 }
 
 /**
@@ -42,8 +44,7 @@ export function protectForMigration(env: Env, sheet: SheetLike, adoptBlank: bool
   let protection = all.find((p) => p.getDescription() === description);
   if (!protection) {
     const blank = adoptBlank ? all.find((p) => p.getDescription() === '') : undefined;
-    const foreign = all.filter((p) => !OUR_DESCRIPTIONS.includes(p.getDescription()));
-    if (foreign.length && !blank) return 'preexisting';
+    if (!blank && foreign(all).length) return 'preexisting';
     protection = blank || sheet.protect();
     protection.setDescription(description);
   }
@@ -59,14 +60,14 @@ export function protectForMigration(env: Env, sheet: SheetLike, adoptBlank: bool
  */
 function restrictToMe(env: Env, protection: ProtectionLike, owner: string | null): void {
   const p = protection as ProtectionLike & Partial<ExtraProtection>;
-  if (!('getEditors' in p) || !p.getEditors) return;
+  if (!p.getEditors) return;
   const me = env.activeUser().toLowerCase();
   const editors = p.getEditors().map((u) => (typeof u === 'string' ? u : u.getEmail()).toLowerCase());
-  if (me && !editors.includes(me) && 'addEditor' in p && p.addEditor) p.addEditor(me);
+  if (me && !editors.includes(me) && p.addEditor) p.addEditor(me);
   // The file's owner can always edit; Sheets does not let anyone remove them.
   const others = editors.filter((e) => e && e !== me && e !== (owner || '').toLowerCase());
-  if (me && others.length && 'removeEditors' in p && p.removeEditors) p.removeEditors(others);
-  if ('canDomainEdit' in p && p.canDomainEdit && p.canDomainEdit() && p.setDomainEdit) p.setDomainEdit(false);
+  if (me && others.length && p.removeEditors) p.removeEditors(others);
+  if (p.canDomainEdit && p.canDomainEdit() && p.setDomainEdit) p.setDomainEdit(false);
 }
 
 interface ExtraProtection {

@@ -4,7 +4,7 @@
 // for every record it may write at its largest; if they do not, nothing starts and the user is
 // told which keys take the room.
 import { PropertyStore } from './gas';
-import { KEYS, MAX_VALUE_BYTES, utf8Length } from './state';
+import { MAX_VALUE_BYTES, utf8Length } from './state';
 
 /** Apps Script's quota per property store: 500 KB of keys and values. */
 export const PROPERTY_STORE_LIMIT_BYTES = 500 * 1024;
@@ -57,9 +57,8 @@ export function propertySpaceProblem(props: PropertyStore, what: 'migration' | '
   const names = space.biggest.map((b) => `"${b.key}" (${kb(b.bytes)})`).join(', ');
   return (
     `The document properties of this spreadsheet are nearly full: other data takes ${kb(space.othersBytes)} of Apps Script's ${kb(PROPERTY_STORE_LIMIT_BYTES)} limit, ` +
-    `and the ${what} needs up to ${kb(OWN_MAX_BYTES)} for its checkpoints and log, so it could stop half-way. Nothing was changed. ` +
-    `Free at least ${kb(OWN_MAX_BYTES - free)} by deleting document properties you no longer need (the largest are ${names}; ` +
-    `Extensions > Apps Script, then PropertiesService.getDocumentProperties().deleteProperty(key)), then run again. ` +
-    `Sheet Migrator's own keys (${KEYS.run}, ${KEYS.backup}, …) are not counted and must not be deleted.`
+    `and the ${what} needs up to ${kb(OWN_MAX_BYTES)} for its checkpoints and log. Nothing was changed. ` +
+    `Free at least ${kb(OWN_MAX_BYTES - free)} by deleting document properties you no longer need (largest: ${names}; ` +
+    `Extensions > Apps Script, then PropertiesService.getDocumentProperties().deleteProperty(key)), then run again. Keep the ${OWN_PREFIX}* keys (Sheet Migrator's own).`
   );
 }

@@ -2,21 +2,13 @@
 // and only those, are retried a bounded number of times with exponential backoff.
 import { Env } from './gas';
 
-const TRANSIENT = [
-  /timed out/i,
-  /too many simultaneous invocations/i,
-  /service invoked too many times in a short time/i,
-  /service unavailable/i,
-  /internal error/i,
-  /try again later/i,
-  /backend error/i,
-  /a server error occurred/i,
-];
+const TRANSIENT =
+  /timed out|too many simultaneous invocations|service invoked too many times in a short time|service unavailable|internal error|try again later|backend error|a server error occurred/i;
 
 export function isTransient(e: unknown): boolean {
   const msg = e instanceof Error ? e.message : String(e);
   if (/exceeded maximum execution time/i.test(msg)) return false;
-  return TRANSIENT.some((re) => re.test(msg));
+  return TRANSIENT.test(msg);
 }
 
 export interface RetryOptions {

@@ -8,19 +8,19 @@
 // the execution killed) is simply run again; long phases go chunk by chunk with a cursor. One
 // call does what fits in the time budget and returns `complete: false` otherwise: the caller
 // calls again (the sidebar does, until `complete`), and the next call resumes.
-import { DriveFileLike, Env, SheetLike, SpreadsheetLike } from './gas';
+import { Env, SheetLike, SpreadsheetLike } from './gas';
 import { MigrationConfig } from './config';
-import { BackupRecord, CorruptStateError, HistoryEntry, StateStore } from './state';
+import { BackupRecord, CorruptStateError, StateStore } from './state';
 import { MigrationLog } from './log';
 import { RollbackReport } from './types';
 import { checkAccess } from './access';
 import { acquireLease, releaseLease } from './lease';
 import { withRetry } from './retry';
 import { invalidateColumnMap, normalizeHeader } from './columnMap';
-import { digestNextChunk, isDigestDone, startDigest } from './digest';
+import { DigestProgress, digestNextChunk, startDigest } from './digest';
 import { Budget } from './rollback/budget';
 import { propertySpaceProblem } from './quota';
-import { ChangeCount, countNextChunk, findV3Columns, startCount } from './rollback/changes';
+import { ChangeCount, countNextChunk, findV3Columns, startCount, V3Column } from './rollback/changes';
 import { clearProgress, nextPhase, Phase, phaseLabel, PROTECTED_PHASES, READ_ONLY_PHASES, readProgress, RollbackProgress, writeProgress } from './rollback/progress';
 import { describeAge, headerNames, migrationState } from './rollback/state';
 import { columnLetter, readHeaderRow, WORKBOOK_CELL_LIMIT, workbookSize } from './preflight';
@@ -78,6 +78,15 @@ type Outcome =
   | { type: 'goto'; phase: Phase }
   | { type: 'refuse'; message: string }
   | { type: 'fail'; message: string };
+const NEXT: Outcome = { type: 'next' };
+const MORE: Outcome = { type: 'more' };
+const goto = (phase: Phase): Outcome => ({ type: 'goto', phase });
+
+/** Where a chunked piece of work got to: rows nextRow..lastRow are still to do. */
+type Cursor = { nextRow: number; lastRow: number };
+const more = (c: Cursor): boolean => c.nextRow <= c.lastRow;
+
+const MAY_NOT = 'You may not roll back this migration.';
 
 export function rollbackMigration(ctx: RollbackContext, opts: RollbackOptions = {}): RollbackResult {
   const flag = { mutating: false };
@@ -86,11 +95,9 @@ export function rollbackMigration(ctx: RollbackContext, opts: RollbackOptions = 
   } catch (e) {
     // An unreadable record found before anything changed is the user's to fix (its message
     // says how); once the file is changing, it is a failure like any other and is thrown.
+    // A preview writes nothing, not even the log.
     if (!(e instanceof CorruptStateError) || flag.mutating) throw e;
-    const report = base(ctx, ctx.env.activeSpreadsheet(), null);
-    if (opts.confirm === true) return refuse(ctx, report, e.message);
-    report.message = e.message; // a preview writes nothing, not even the log
-    return report;
+    return refuse(ctx, base(ctx, ctx.env.activeSpreadsheet(), null), e.message, opts.confirm !== true);
   }
 }
 
@@ -102,36 +109,28 @@ function rollbackOnce(ctx: RollbackContext, opts: RollbackOptions, flag: { mutat
   const backup = store.readBackup();
 
   if (opts.confirm !== true) {
-    const shown = preview(ctx, ss, progress, budget);
+    const shown = preview(ctx, ss, progress, backup, budget);
     // Someone who may not roll back sees what a rollback would do, but is not offered one.
     const who = checkAccess(env, ss, config);
-    if (!who.canAct && shown.canRollBack) {
-      shown.canRollBack = false;
-      shown.message = `${who.reason || 'You may not roll back this migration.'} Nothing was changed.`;
-    }
-    return shown;
+    return !who.canAct && shown.canRollBack ? refuse(ctx, shown, who.reason || MAY_NOT, true) : shown;
   }
 
   const access = checkAccess(env, ss, config);
-  if (!access.canAct) return refuse(ctx, base(ctx, ss, backup), access.reason || 'You may not roll back this migration.');
-  if (!progress) {
-    // A new rollback needs room for its checkpoints; one under way goes on (stopping it would
-    // leave the tab half restored), and its records are already there.
-    const full = propertySpaceProblem(env.documentProperties(), 'rollback');
-    if (full) return refuse(ctx, base(ctx, ss, backup), full);
-  }
+  const no = (message: string) => refuse(ctx, base(ctx, ss, backup), message);
+  if (!access.canAct) return no(access.reason || MAY_NOT);
+  // A new rollback needs room for its checkpoints; one under way goes on (stopping it would
+  // leave the tab half restored), and its records are already there.
+  const full = !progress && propertySpaceProblem(env.documentProperties(), 'rollback');
+  if (full) return no(full);
 
   let resume = progress;
   if (resume && (!backup || resume.backupId !== backup.id)) {
     // A record for another backup from a read-only phase is a check that was cut off: nothing
     // changed, start afresh. From a later phase, a migration ran over a half-done rollback.
     if (!READ_ONLY_PHASES.includes(resume.phase)) {
-      return refuse(
-        ctx,
-        base(ctx, ss, backup),
-        `A rollback from the backup ${resume.backupId} was interrupted while ${phaseLabel(resume.phase)}, and a migration has recorded another backup since, so it cannot be resumed safely. ` +
-          `The state before that rollback is in the snapshot ${resume.snapshotId ? `https://docs.google.com/spreadsheets/d/${resume.snapshotId}/edit` : `"${resume.snapshotName}" (if it was taken)`}; ` +
-          `restore what you need by hand from it or from the backup https://docs.google.com/spreadsheets/d/${resume.backupId}/edit.`,
+      return no(
+        `A rollback from the backup ${resume.backupId} stopped while ${phaseLabel(resume.phase)}, and a migration has made a new backup since, so it cannot resume. ` +
+          `Restore what you need by hand from the snapshot ${url(resume.snapshotId) || `"${resume.snapshotName}" (if it was taken)`} or that backup ${url(resume.backupId)}.`,
       );
     }
     resume = null;
@@ -144,14 +143,15 @@ function rollbackOnce(ctx: RollbackContext, opts: RollbackOptions, flag: { mutat
   }
   const b = backup as BackupRecord;
 
+  const by = access.actor || 'unknown user';
   const owner = `${access.actor || 'unknown'}#rollback`;
   const lease = withRetry(env, () => acquireLease(env, store, owner, 'rollback', config.leaseSeconds));
-  if (!lease.ok) return refuse(ctx, base(ctx, ss, b), lease.message);
+  if (!lease.ok) return no(lease.message);
 
   let p: RollbackProgress;
   if (resume) {
     p = resume;
-    log.info(STEP, `Rollback ${p.id}: resumed (${phaseLabel(p.phase)}, phase ${p.phase}) by ${access.actor || 'unknown user'}.`);
+    log.info(STEP, `Rollback ${p.id}: resumed by ${by} (${phaseLabel(p.phase)}).`);
   } else {
     const a = assessed as Extract<Assessment, { type: 'go' }>;
     const now = env.now();
@@ -179,18 +179,13 @@ function rollbackOnce(ctx: RollbackContext, opts: RollbackOptions, flag: { mutat
       protection: !config.protectDuringMigration ? 'off' : findProtection(env, a.target, ROLLBACK_PROTECTION_DESCRIPTION).state === 'preexisting' ? 'preexisting' : 'ours',
     };
     withRetry(env, () => writeProgress(store, p));
-    log.info(
-      STEP,
-      `Rollback ${id}: started by ${access.actor || 'unknown user'} for the ${a.migration} migration; backup "${b.name}" (${b.id}), ` +
-        `made ${describeAge(b.createdAt, now)} ago; window until ${formatWhen(env, a.rollbackUntil)}.`,
-    );
+    log.info(STEP, `Rollback ${id}: started by ${by} (${a.migration} migration), backup "${b.name}" (${b.id}), window until ${formatWhen(env, a.rollbackUntil)}.`);
   }
 
-  const run = new RollbackRun(ctx, ss, b, p, budget, owner, flag);
   try {
-    return run.go();
+    return runPhases(ctx, ss, b, p, budget, owner, access.owner, flag);
   } catch (e) {
-    log.error(STEP, `Rollback ${p.id}: failed while ${phaseLabel(p.phase)} (phase ${p.phase}): ${e instanceof Error ? e.message : String(e)}. Run the rollback again: it resumes here.`);
+    log.error(STEP, `Rollback ${p.id}: failed while ${phaseLabel(p.phase)}: ${errText(e)}. Run it again to resume.`);
     flushQuietly(ctx);
     throw e;
   }
@@ -211,12 +206,10 @@ function assess(ctx: RollbackContext, ss: SpreadsheetLike): Assessment {
   const state = migrationState(store, config, findV3Columns(headers, config).length > 0);
   const report = base(ctx, ss, backup, target, headers.length);
   report.migration = state.kind;
+  const no = (message: string): Assessment => ({ type: 'refuse', message, report });
 
   if (state.kind === 'none') {
-    const message = backup
-      ? `Nothing to roll back: "${report.sheetName}" has no v${config.toVersion} column and no migration is in progress.`
-      : 'Nothing to roll back: no migration has been run on this spreadsheet (no v2.1 backup is recorded).';
-    return { type: 'refuse', message, report };
+    return no(backup ? `Nothing to roll back: "${report.sheetName}" has no v${config.toVersion} column and no migration is under way.` : 'Nothing to roll back: no migration has been run on this spreadsheet.');
   }
   if (state.kind === 'rolled_back') {
     report.ok = true;
@@ -227,539 +220,220 @@ function assess(ctx: RollbackContext, ss: SpreadsheetLike): Assessment {
   const b = state.backup;
   report.rollbackUntil = state.rollbackUntil;
   if (b.spreadsheetId && b.spreadsheetId !== ss.getId()) {
-    return { type: 'refuse', report, message: `The recorded backup "${b.name}" was made from another spreadsheet (${b.spreadsheetId}), not this one. Restore by hand from ${b.url} if it is the right one.` };
+    return no(`The backup "${b.name}" was made from another spreadsheet (${b.spreadsheetId}). If it is the right one, restore by hand from ${b.url}.`);
   }
-  if (!target) {
-    return {
-      type: 'refuse',
-      report,
-      message: `The tab that was migrated (sheet id ${b.sheetId}, "${b.sheetName}") is no longer in this spreadsheet, so it cannot be restored in place. Restore it by hand from the backup: ${b.url}`,
-    };
-  }
+  if (!target) return no(`The migrated tab "${b.sheetName}" (sheet id ${b.sheetId}) is no longer in this spreadsheet. Restore it by hand from the backup: ${b.url}`);
   if (env.now() > Date.parse(state.rollbackUntil)) {
-    return {
-      type: 'refuse',
-      report,
-      message:
-        `The rollback window closed on ${formatWhen(env, state.rollbackUntil)} (${config.rollbackWindowDays} days after the migration ${state.kind === 'complete' ? 'completed' : 'made its backup'}). ` +
+    return no(
+      `The rollback window closed on ${formatWhen(env, state.rollbackUntil)} (${config.rollbackWindowDays} days after the migration ${state.kind === 'complete' ? 'completed' : 'made its backup'}). ` +
         `To restore v${config.fromVersion} by hand, open the backup "${b.name}" (${b.url}), copy its "${b.sheetName}" tab into this spreadsheet and replace "${report.sheetName}" with it.`,
-    };
+    );
   }
-  const problem = backupFileProblem(env, b, config);
-  if (problem) return { type: 'refuse', report, message: problem };
-  return { type: 'go', migration: state.kind, rollbackUntil: state.rollbackUntil, target, report };
+  const problem = backupFileProblem(env, b);
+  return problem ? no(problem) : { type: 'go', migration: state.kind, rollbackUntil: state.rollbackUntil, target, report };
 }
 
-function backupFileProblem(env: Env, b: BackupRecord, config: MigrationConfig): string | null {
-  const file: DriveFileLike | null = env.getFileById(b.id);
-  if (!file) {
-    return `The v${config.fromVersion} backup "${b.name}" (${b.id}) no longer exists or cannot be opened, so there is nothing to restore from. Look for it in Drive (also in the trash of its owner).`;
-  }
-  if (file.isTrashed()) {
-    return `The v${config.fromVersion} backup "${b.name}" is in the Drive trash. Restore it from the trash (${b.url}), then roll back again.`;
-  }
-  return null;
+function backupFileProblem(env: Env, b: BackupRecord): string | null {
+  const file = env.getFileById(b.id);
+  if (!file) return `The backup "${b.name}" (${b.id}) no longer exists or cannot be opened. Look for it in Drive (also in its owner's trash).`;
+  return file.isTrashed() ? `The backup "${b.name}" is in the Drive trash. Restore it from the trash (${b.url}), then roll back again.` : null;
 }
 
-function backupDigestProblem(b: BackupRecord, config: MigrationConfig): string {
-  return (
-    `The backup "${b.name}" no longer matches the digest recorded when it was made: its "${b.sheetName}" tab was edited since. ` +
-    `Restoring from it would not give back the v${config.fromVersion} original, so nothing was changed. Open ${b.url} to restore by hand what you need.`
-  );
+/** The backup changed after it was made: restoring from it would not give the original back. */
+function untrusted(b: BackupRecord, what: string): string {
+  return `The backup "${b.name}" was edited after it was made (${what}), so it cannot be trusted. Open ${b.url} to restore by hand what you need.`;
+}
+
+function backupDigestProblem(b: BackupRecord): string {
+  return untrusted(b, `its "${b.sheetName}" tab no longer matches the digest recorded then`);
 }
 
 /** Cheap checks of the backup's tab: it exists and has the recorded grid. */
 function backupSheetProblem(sheet: SheetLike | null, b: BackupRecord): string | null {
-  if (!sheet) return `The backup "${b.name}" has no tab "${b.sheetName}" any more: it was edited after it was made, so it cannot be trusted. Nothing was restored from it. Open ${b.url} to restore by hand what you need.`;
-  const dims = [sheet.getMaxRows(), sheet.getMaxColumns(), sheet.getLastRow()];
-  const want = [b.maxRows, b.maxColumns, b.lastRow];
-  if (dims.some((d, i) => d !== want[i])) {
-    return (
-      `The backup's tab "${b.sheetName}" is now ${dims[0]} × ${dims[1]} cells with content to row ${dims[2]}; it was ${want[0]} × ${want[1]} to row ${want[2]} when it was made. ` +
-      `The backup was edited after it was made, so it cannot be trusted; nothing was changed. Open ${b.url} to restore by hand what you need.`
-    );
-  }
-  return null;
+  if (!sheet) return untrusted(b, `it has no tab "${b.sheetName}" any more`);
+  const grid = gridDiff(sheet, b);
+  return grid ? untrusted(b, `its "${b.sheetName}" tab is ${grid}`) : null;
+}
+
+/** How a tab's grid differs from the backup's, or '' when it does not. */
+function gridDiff(s: SheetLike, b: BackupRecord): string {
+  const d = [s.getMaxRows(), s.getMaxColumns(), s.getLastRow()];
+  return d[0] !== b.maxRows || d[1] !== b.maxColumns || d[2] !== b.lastRow ? `${d[0]} × ${d[1]} cells to row ${d[2]}, not ${b.maxRows} × ${b.maxColumns} to row ${b.lastRow}` : '';
 }
 
 // --- preview (no confirmation: nothing is written) ----------------------------------------
 
-function preview(ctx: RollbackContext, ss: SpreadsheetLike, progress: RollbackProgress | null, budget: Budget): RollbackResult {
-  const { env, config, store } = ctx;
-  const backup = store.readBackup();
+function preview(ctx: RollbackContext, ss: SpreadsheetLike, progress: RollbackProgress | null, backup: BackupRecord | null, budget: Budget): RollbackResult {
+  const { env, config } = ctx;
   if (progress && backup && progress.backupId === backup.id) {
-    const report = base(ctx, ss, backup);
-    report.canRollBack = true;
-    report.phase = progress.phase;
-    report.migration = progress.migration;
-    report.rollbackUntil = progress.rollbackUntil;
-    report.snapshotId = progress.snapshotId;
-    report.snapshotName = progress.snapshotName;
-    fillCounts(report, progress.count);
-    report.plan = planLines(config, report, backup);
-    report.message = `A rollback is in progress (it stopped while ${phaseLabel(progress.phase)}). Nothing was changed now: call rollbackMigration({confirm: true}) to let it finish.`;
+    const report = progressReport(ctx, ss, backup, progress);
+    report.message = `A rollback is in progress (it stopped while ${phaseLabel(progress.phase)}). Nothing was changed: confirm (rollbackMigration({confirm: true})) to finish it.`;
     return report;
   }
   const a = assess(ctx, ss);
-  if (a.type === 'done') return a.report;
-  if (a.type === 'refuse') {
-    a.report.message = `${a.message} Nothing was changed.`;
-    return a.report;
-  }
+  if (a.type !== 'go') return a.type === 'done' ? a.report : refuse(ctx, a.report, a.message, true);
   const b = backup as BackupRecord;
   const report = a.report;
-  let backupSheet: SheetLike | null = null;
+  let sheet: SheetLike | null = null;
   try {
-    backupSheet = env.openSpreadsheetById(b.id).getSheetByName(b.sheetName);
+    sheet = env.openSpreadsheetById(b.id).getSheetByName(b.sheetName);
   } catch (e) {
-    backupSheet = null;
+    sheet = null;
   }
-  const problem = backupSheetProblem(backupSheet, b);
-  if (problem) {
-    report.message = problem;
-    return report;
-  }
+  const problem = backupSheetProblem(sheet, b);
+  if (problem) return refuse(ctx, report, problem, true);
+  const bs = sheet as SheetLike;
   // The confirmed call proves the backup again; doing it here too spares a YES that then refuses.
-  let digest = startDigest(1, b.lastRow);
-  while (!isDigestDone(digest) && budget.fits(1000)) {
-    const from = digest;
-    digest = budget.measure(() => digestNextChunk(backupSheet as SheetLike, from, b.columnCount, b.chunkRows, env.sha256Hex));
-  }
-  if (isDigestDone(digest) && digest.acc !== b.digest) {
-    report.message = `${backupDigestProblem(b, config)} Nothing was changed.`;
-    return report;
-  }
+  const digest = chunks(budget, startDigest(1, b.lastRow), digestStep(env, bs, b));
+  if (!more(digest) && digest.acc !== b.digest) return refuse(ctx, report, backupDigestProblem(b), true);
   // Count what would be reverted, as far as the budget allows; a large sheet counts during the rollback.
-  let count = startCount(a.target, backupSheet as SheetLike, b.lastRow, config.headerRow);
-  const v3 = findV3Columns(readHeaderRow(a.target, config.headerRow), config);
-  while (count.nextRow <= count.lastRow && budget.fits(1000)) {
-    const from = count;
-    count = budget.measure(() => countNextChunk(a.target, backupSheet as SheetLike, b.lastRow, from, v3, chunkRowsFor(b, Math.max(from.width, from.backupWidth))));
-  }
+  const count = chunks(budget, startCount(a.target, bs, b.lastRow, config.headerRow), countStep(a.target, bs, b, findV3Columns(readHeaderRow(a.target, config.headerRow), config)));
   fillCounts(report, count);
   report.canRollBack = true;
   report.plan = planLines(config, report, b);
-  report.message =
-    `Not rolled back: a rollback needs confirmation (rollbackMigration({confirm: true})). Nothing was changed. ` +
-    `If confirmed: ${report.plan.join(' ')}`;
+  report.message = `Not rolled back: it needs confirmation (rollbackMigration({confirm: true})). Nothing was changed. If confirmed: ${report.plan.join(' ')}`;
   return report;
 }
 
+/** The report of a rollback under way, from its record. */
+function progressReport(ctx: RollbackContext, ss: SpreadsheetLike, b: BackupRecord, p: RollbackProgress, target?: SheetLike): RollbackResult {
+  const r = Object.assign(base(ctx, ss, b, target), { canRollBack: true, phase: p.phase, migration: p.migration, rollbackUntil: p.rollbackUntil, snapshotId: p.snapshotId, snapshotName: p.snapshotName });
+  fillCounts(r, p.count);
+  r.plan = planLines(ctx.config, r, b);
+  return r;
+}
+
 function fillCounts(report: RollbackResult, count: ChangeCount | null): void {
-  if (!count || count.nextRow <= count.lastRow) return;
+  if (!count || more(count)) return;
   report.changedRows = count.changedRows;
   report.rowsWithV3Data = count.rowsWithV3Data;
   report.changedRowsSample = count.changedSample.slice();
 }
 
-function rows(n: number, one: string, many: string): string {
+function rows(n: number, one: string, many = one): string {
   return `${n} row${n === 1 ? '' : 's'} ${n === 1 ? one : many}`;
 }
 
+/** "2 rows differ from the backup in the v2.1 columns and 1 row holds v3.0 data" */
+function changes(config: MigrationConfig, changed: number, v3: number, sample = ''): string {
+  return `${rows(changed, 'differs', 'differ')} from the backup in the v${config.fromVersion} columns${sample} and ${rows(v3, 'holds', 'hold')} v${config.toVersion} data`;
+}
+
 function planLines(config: MigrationConfig, r: RollbackResult, b: BackupRecord): string[] {
-  const counted =
-    r.changedRows === undefined
-      ? 'Rows changed since the migration will be counted before anything is touched.'
-      : r.changedRows === 0 && !r.rowsWithV3Data
-        ? `No row differs from the backup in the v${config.fromVersion} columns and no row holds v${config.toVersion} data yet.`
-        : `${rows(r.changedRows, 'differs', 'differ')} from the backup in the v${config.fromVersion} columns and ${rows(r.rowsWithV3Data || 0, 'holds', 'hold')} v${config.toVersion} data: those edits will be undone here and kept in the snapshot.`;
+  const n = r.changedRows;
   return [
-    `First, a snapshot copy of the whole spreadsheet as it is now is saved as "${r.snapshotName}" (${r.snapshotWhere}).`,
-    `Then "${r.sheetName}" gets back the values, formulas, formats and size of "${b.sheetName}" in the backup "${b.name}" (made ${r.backupAge} ago), in place: same file, same tab id; the v${config.toVersion} columns ${config.newColumns.map((c) => c.name).join(', ')} go away.`,
-    counted,
+    `First, a snapshot copy of the whole spreadsheet is saved as "${r.snapshotName}" (${r.snapshotWhere}).`,
+    `Then "${r.sheetName}" gets back its values, formulas, formats and size from the backup "${b.name}", in place (same file, same tab id); the v${config.toVersion} columns ${config.newColumns.map((c) => c.name).join(', ')} go away.`,
+    n === undefined
+      ? 'Rows changed since the migration are counted before anything changes.'
+      : n || r.rowsWithV3Data
+        ? `${changes(config, n, r.rowsWithV3Data || 0)}: the snapshot keeps those edits.`
+        : `No row differs from the backup in the v${config.fromVersion} columns and no row holds v${config.toVersion} data.`,
     'Other tabs are not touched.',
   ];
 }
 
+/** Runs chunks from `cur` while the budget allows (`after` sees each new cursor); returns where it got to. */
+function chunks<C extends Cursor>(budget: Budget, cur: C, step: (c: C) => C, after?: (c: C) => void): C {
+  while (more(cur) && budget.fits(1000)) {
+    const from = cur;
+    cur = budget.measure(() => step(from));
+    if (after) after(cur);
+  }
+  return cur;
+}
+
+const digestStep = (env: Env, sheet: SheetLike, b: BackupRecord) => (c: DigestProgress) => digestNextChunk(sheet, c, b.columnCount, b.chunkRows, env.sha256Hex);
+
+const countStep = (target: SheetLike, bs: SheetLike, b: BackupRecord, v3: V3Column[]) => (c: ChangeCount) =>
+  countNextChunk(target, bs, b.lastRow, c, v3, chunkRowsFor(b, Math.max(c.width, c.backupWidth)));
+
 // --- the phases ----------------------------------------------------------------------------
 
-class RollbackRun {
-  private targetSheet: SheetLike | null = null;
-  private protectionChecked = false;
-  private backupSheetCache: SheetLike | null = null;
+/**
+ * Runs the phases from p.phase on until the rollback is done, this call's budget is spent, or
+ * a phase refuses or fails. `ownerEmail`: the file's owner, as checkAccess looked it up.
+ */
+function runPhases(
+  ctx: RollbackContext,
+  ss: SpreadsheetLike,
+  b: BackupRecord,
+  p: RollbackProgress,
+  budget: Budget,
+  owner: string,
+  ownerEmail: string | null,
+  flag: { mutating: boolean },
+): RollbackResult {
+  const { env, config, store } = ctx;
+  let targetSheet: SheetLike | null = null;
+  let backupSheetCache: SheetLike | null = null;
+  let protectionChecked = false;
+  /** Set by the last phase. */
+  let result = null as RollbackResult | null;
 
-  constructor(
-    private readonly ctx: RollbackContext,
-    private readonly ss: SpreadsheetLike,
-    private readonly b: BackupRecord,
-    private readonly p: RollbackProgress,
-    private readonly budget: Budget,
-    private readonly owner: string,
-    private readonly flag: { mutating: boolean },
-  ) {}
+  const save = () => writeProgress(store, p);
+  const say = (message: string, level: 'info' | 'warn' | 'error' = 'info') => ctx.log[level](STEP, `Rollback ${p.id}: ${message}`);
+  /** The way out when the rollback cannot finish by itself. */
+  const byHand = () => `Restore by hand from the snapshot "${p.snapshotName}" (the file before the rollback) or the backup ${b.url}.`;
 
-  go(): RollbackResult {
-    const { env, store } = this.ctx;
-    for (;;) {
-      const phase = this.p.phase;
-      // A phase that is one big call (a file copy) needs room; chunked phases check per chunk.
-      if (!this.budget.fits(phase === 'snapshot' ? 8000 : 2000)) return this.incomplete();
-      if (!READ_ONLY_PHASES.includes(phase)) this.flag.mutating = true;
-      if (PROTECTED_PHASES.includes(phase)) withRetry(env, () => this.protectTarget());
-      const outcome = withRetry(env, () => this.run(phase), {
-        onRetry: (attempt, e) => this.ctx.log.warn(STEP, `Rollback ${this.p.id}: a transient error while ${phaseLabel(phase)} (phase ${phase}, attempt ${attempt}); running it again: ${String(e instanceof Error ? e.message : e)}`),
-      });
-      this.budget.spent();
-      switch (outcome.type) {
-        case 'more':
-          return this.incomplete();
-        case 'refuse': {
-          // Only read-only phases refuse: nothing has changed, so the record goes.
-          withRetry(env, () => clearProgress(store));
-          withRetry(env, () => releaseLease(env, store, this.owner));
-          return refuse(this.ctx, this.report(), outcome.message);
-        }
-        case 'fail': {
-          this.ctx.log.error(STEP, `Rollback ${this.p.id}: ${outcome.message}`);
-          flushQuietly(this.ctx);
-          const r = this.report();
-          r.ok = false;
-          r.message = outcome.message;
-          return r;
-        }
-        case 'goto':
-        case 'next': {
-          const to = outcome.type === 'goto' ? outcome.phase : nextPhase(phase);
-          if (to === null) return this.done();
-          this.p.phase = to;
-          this.p.cursor = null;
-          withRetry(env, () => writeProgress(store, this.p));
-          // Persist the log once the file has changed; before that a lost entry loses nothing.
-          if (!READ_ONLY_PHASES.includes(phase)) flushQuietly(this.ctx);
-        }
-      }
-    }
+  function target(): SheetLike {
+    if (targetSheet) return targetSheet;
+    const s = sheetById(ss, b.sheetId);
+    if (!s) throw new Error(`The tab with sheet id ${b.sheetId} disappeared during the rollback. ${byHand()}`);
+    return (targetSheet = s);
   }
 
-  private run(phase: Phase): Outcome {
-    switch (phase) {
-      case 'check_backup':
-        return this.checkBackup();
-      case 'count_changes':
-        return this.countChanges();
-      case 'snapshot':
-        return this.snapshot();
-      case 'temp_sheet':
-        return this.tempSheet();
-      case 'remove_v3':
-        return this.removeV3();
-      case 'fit_grid':
-        return this.fitGrid();
-      case 'copy_range':
-        return this.copyRange();
-      case 'prove':
-        return this.prove();
-      case 'delete_temp':
-        return this.deleteTemp();
-      case 'finish':
-        return this.finish();
-    }
+  function backupSheet(): SheetLike | null {
+    return backupSheetCache || (backupSheetCache = env.openSpreadsheetById(b.id).getSheetByName(b.sheetName));
   }
 
-  /** The backup exists, is not trashed, has its recorded grid and still digests as recorded. */
-  private checkBackup(): Outcome {
-    const { env, config } = this.ctx;
-    const b = this.b;
-    const fileProblem = backupFileProblem(env, b, config);
-    if (fileProblem) return { type: 'refuse', message: fileProblem };
-    const sheet = this.backupSheet();
-    const problem = backupSheetProblem(sheet, b);
-    if (problem) return { type: 'refuse', message: problem };
-    let cur = this.p.cursor || startDigest(1, b.lastRow);
-    while (!isDigestDone(cur)) {
-      if (!this.budget.fits(1000)) return this.pause(cur);
-      const from = cur;
-      cur = this.budget.measure(() => digestNextChunk(sheet as SheetLike, from, b.columnCount, b.chunkRows, env.sha256Hex));
-      this.checkpoint({ cursor: cur });
-    }
-    if (cur.acc !== b.digest) return { type: 'refuse', message: backupDigestProblem(b, config) };
-    this.ctx.log.info(STEP, `Rollback ${this.p.id}: backup "${b.name}" checked: exists, not trashed, ${b.lastRow} rows digest as recorded.`);
-    return { type: 'next' };
+  function temp(): SheetLike | null {
+    return p.tempSheetId === null ? null : sheetById(ss, p.tempSheetId);
   }
 
-  /** Counts rows changed since the backup and rows with v3 data; read-only. */
-  private countChanges(): Outcome {
-    const { config } = this.ctx;
-    const target = this.target();
-    const backupSheet = this.backupSheet() as SheetLike;
-    if (!this.p.count) {
-      this.p.v3Columns = findV3Columns(readHeaderRow(target, config.headerRow), config);
-      this.p.count = startCount(target, backupSheet, this.b.lastRow, config.headerRow);
-    }
-    let count: ChangeCount = this.p.count;
-    while (count.nextRow <= count.lastRow) {
-      if (!this.budget.fits(1000)) {
-        this.p.count = count;
-        writeProgress(this.ctx.store, this.p);
-        return { type: 'more' };
-      }
-      const from = count;
-      count = this.budget.measure(() => countNextChunk(target, backupSheet, this.b.lastRow, from, this.p.v3Columns, chunkRowsFor(this.b, Math.max(from.width, from.backupWidth))));
-      this.checkpoint({ count });
-    }
-    this.p.count = count;
-    const c = count;
-    this.ctx.log.info(
-      STEP,
-      `Rollback ${this.p.id}: since the backup, ${rows(c.changedRows, 'differs', 'differ')} in the v${config.fromVersion} columns` +
-        `${c.changedSample.length ? ` (${c.changedRows === 1 ? 'row' : 'rows'} ${c.changedSample.join(', ')}${c.changedRows > c.changedSample.length ? ', …' : ''})` : ''}` +
-        ` and ${rows(c.rowsWithV3Data, 'holds', 'hold')} v${config.toVersion} data; all of it goes into the snapshot before anything is restored.`,
-    );
-    // The restore copies the backup's tab in as a temporary tab, and a workbook at Google's
-    // cell limit has no room for it. With no v2.1 cell changed, removing the v3 columns (and
-    // the grid added since) gives the backup's tab back in place; with changes, refuse now,
-    // while nothing has changed.
-    const size = workbookSize(this.ss);
-    const need = this.b.maxRows * this.b.maxColumns;
-    if (size.cells + need > WORKBOOK_CELL_LIMIT) {
-      if (c.changedRows > 0) {
-        return {
-          type: 'refuse',
-          message:
-            `"${target.getName()}" cannot be restored in place: ${plural(c.changedRows, 'row')} of v${config.fromVersion} data changed since the backup, and restoring ${c.changedRows === 1 ? 'it' : 'them'} needs a temporary copy of the backup's tab (${need} cells), ` +
-            `but the workbook has ${size.cells} of Google Sheets' ${WORKBOOK_CELL_LIMIT} cells. Free ${size.cells + need - WORKBOOK_CELL_LIMIT} cells (delete unused rows or columns in other tabs), then roll back again; ` +
-            `or restore by hand from the backup "${this.b.name}" (${this.b.url}).`,
-        };
-      }
-      this.p.inPlace = true;
-      this.ctx.log.info(STEP, `Rollback ${this.p.id}: the workbook (${size.cells} cells) has no room for a copy of the backup's tab; no v${config.fromVersion} cell changed, so the v${config.toVersion} columns are removed in place and the result is proved against the backup.`);
-    }
-    return { type: 'next' };
+  /** Tabs added by an interrupted copy: new since the copy began, named after the backup's tab. */
+  function leftovers(sheets: SheetLike[]): SheetLike[] {
+    const before = p.sheetIdsBefore;
+    if (!before) return [];
+    return sheets.filter((s) => {
+      const id = s.getSheetId();
+      return !before.includes(id) && id !== p.tempSheetId && id !== b.sheetId && s.getName().includes(b.sheetName);
+    });
   }
 
-  /** A copy of the whole file as it is now; taken once, even across a crash right after the copy. */
-  private snapshot(): Outcome {
-    const { env, config, store, log } = this.ctx;
-    const p = this.p;
-    if (!p.snapshotId && p.snapshotRequested && env.findFilesByName) {
-      // The copy may have been made by a call whose answer was lost: look for it by its name.
-      const found = env.findFilesByName(p.snapshotName).filter((f) => !f.isTrashed());
-      if (found.length) {
-        p.snapshotId = found[0].getId();
-        writeProgress(store, p);
-        log.info(STEP, `Rollback ${p.id}: found the snapshot "${p.snapshotName}" made before the interruption (${p.snapshotId}).`);
-      }
-    }
-    if (!p.snapshotId) {
-      p.snapshotRequested = true;
-      writeProgress(store, p);
-      const copy = this.ss.copy(p.snapshotName);
-      p.snapshotId = copy.getId();
-      writeProgress(store, p);
-      log.info(STEP, `Rollback ${p.id}: snapshot of the pre-rollback file saved as "${p.snapshotName}" (${p.snapshotId}).`);
-    }
-    if (config.backupFolderId) {
-      const file = env.getFileById(p.snapshotId);
-      if (file) file.moveTo(env.getFolderById(config.backupFolderId));
-    }
-    // The snapshot must hold the target tab as it is now, or the rollback could lose edits.
-    const snap = env.openSpreadsheetById(p.snapshotId).getSheetByName(this.target().getName());
-    const target = this.target();
-    // The copy carries the rollback's own protection, which is not part of the state it keeps.
-    if (snap) removeMigrationProtection(env, snap, ROLLBACK_PROTECTION_DESCRIPTION);
-    if (!snap || snap.getLastRow() !== target.getLastRow() || snap.getLastColumn() !== target.getLastColumn()) {
-      p.snapshotId = null;
-      p.snapshotRequested = false;
-      writeProgress(store, p);
-      return { type: 'fail', message: `The snapshot copy "${p.snapshotName}" does not hold "${target.getName()}" as it is now, so nothing was restored. Run the rollback again to take a new snapshot.` };
-    }
-    return { type: 'next' };
+  function report(): RollbackResult {
+    const r = progressReport(ctx, ss, b, p, targetSheet || undefined);
+    r.ok = true;
+    r.snapshotUrl = url(p.snapshotId);
+    return r;
   }
 
-  /** The backup's tab copied into this spreadsheet, as the source of the in-place restore. */
-  private tempSheet(): Outcome {
-    const { store, log } = this.ctx;
-    const p = this.p;
-    if (p.inPlace) {
-      if (p.proveAttempts === 0) return { type: 'next' };
-      return {
-        type: 'fail',
-        message: `Rollback not finished: after removing the v${this.ctx.config.toVersion} columns, "${this.target().getName()}" does not equal the backup, and the workbook has no room to copy the backup's tab in to restore it. The pre-rollback state is safe in the snapshot "${p.snapshotName}"; restore by hand from the backup "${this.b.name}" (${this.b.url}).`,
-      };
-    }
-    const sheets = this.ss.getSheets();
-    let temp = p.tempSheetId === null ? null : sheets.find((s) => s.getSheetId() === p.tempSheetId) || null;
-    if (!temp) {
-      const leftovers = this.leftovers(sheets);
-      if (leftovers.length) {
-        // Copied before an interruption but never recorded: a complete copy of the same tab.
-        temp = leftovers[0];
-        for (const extra of leftovers.slice(1)) this.ss.deleteSheet(extra);
-        log.info(STEP, `Rollback ${p.id}: reusing the temporary tab "${temp.getName()}" copied before the interruption.`);
-      } else {
-        p.sheetIdsBefore = sheets.map((s) => s.getSheetId());
-        writeProgress(store, p);
-        temp = (this.backupSheet() as SheetLike).copyTo(this.ss);
-        log.info(STEP, `Rollback ${p.id}: copied "${this.b.sheetName}" from the backup into this spreadsheet as a temporary tab.`);
-      }
-      p.tempSheetId = temp.getSheetId();
-      writeProgress(store, p);
-    }
-    if (temp.getName() !== p.tempSheetName) temp.setName(p.tempSheetName);
-    return { type: 'next' };
+  function incomplete(): RollbackResult {
+    const label = phaseLabel(p.phase);
+    say(`paused while ${label} to stay within the time budget.`);
+    flushQuietly(ctx);
+    const r = report();
+    r.complete = false;
+    r.message = `Rollback in progress (next: ${label}); nothing is lost. Call rollbackMigration({confirm: true}) again to continue.`;
+    return r;
   }
 
-  /** Removes the v3 columns from the target tab, found by header (also when only some were added). */
-  private removeV3(): Outcome {
-    const { env, config, log } = this.ctx;
-    const target = this.target();
-    // The v2.1 header comes from the temporary copy, or (restoring in place) the backup itself.
-    const temp = this.p.inPlace ? this.backupSheet() : this.temp();
-    if (!temp) return { type: 'goto', phase: 'temp_sheet' };
-    // A migration that died while it protected the sheet leaves its protection behind.
-    if (removeMigrationProtection(env, target) > 0) log.info(STEP, `Rollback ${this.p.id}: removed the protection the interrupted migration had left on "${target.getName()}".`);
-    const v2Headers = new Set(temp.getRange(config.headerRow, 1, 1, Math.max(this.b.columnCount, 1)).getValues()[0].map(normalizeHeader));
-    // A v3 name that the v2.1 header already had is v2.1 data, not ours to remove.
-    const v3 = findV3Columns(readHeaderRow(target, config.headerRow), config).filter((c) => !v2Headers.has(normalizeHeader(c.name)));
-    // Right to left, so the positions still to delete do not move.
-    const runs: Array<{ from: number; count: number; names: string[] }> = [];
-    for (const c of v3.slice().reverse()) {
-      const last = runs[runs.length - 1];
-      if (last && last.from === c.column + 1) {
-        last.from = c.column;
-        last.count++;
-        last.names.unshift(c.name);
-      } else runs.push({ from: c.column, count: 1, names: [c.name] });
-    }
-    for (const r of runs) {
-      target.deleteColumns(r.from, r.count);
-      this.p.removedColumns = this.p.removedColumns.concat(r.names.filter((n) => !this.p.removedColumns.includes(n)));
-      log.info(STEP, `Rollback ${this.p.id}: removed column${r.count > 1 ? 's' : ''} ${r.names.join(', ')} (${columnLetter(r.from)}${r.count > 1 ? `–${columnLetter(r.from + r.count - 1)}` : ''}) from "${target.getName()}".`);
-    }
-    invalidateColumnMap(this.ctx.env.documentCache());
-    return { type: 'next' };
-  }
-
-  /** Back to the backup's grid: rows and columns added since go (they are in the snapshot). */
-  private fitGrid(): Outcome {
-    const { log } = this.ctx;
-    const target = this.target();
-    const b = this.b;
-    const rows = target.getMaxRows();
-    const cols = target.getMaxColumns();
-    if (rows > b.maxRows) target.deleteRows(b.maxRows + 1, rows - b.maxRows);
-    else if (rows < b.maxRows) target.insertRowsAfter(rows, b.maxRows - rows);
-    if (cols > b.maxColumns) target.deleteColumns(b.maxColumns + 1, cols - b.maxColumns);
-    else if (cols < b.maxColumns) target.insertColumnsAfter(cols, b.maxColumns - cols);
-    if (rows !== b.maxRows || cols !== b.maxColumns) {
-      log.info(STEP, `Rollback ${this.p.id}: grid of "${target.getName()}" set back from ${rows} × ${cols} to ${b.maxRows} × ${b.maxColumns}.`);
-    }
-    return { type: 'next' };
-  }
-
-  /** Values, formulas and formats from the temporary tab onto the target, chunk by chunk. */
-  private copyRange(): Outcome {
-    const { log } = this.ctx;
-    // In place there is nothing to copy (prove checks); after a failed proof, the copy is needed.
-    if (this.p.inPlace) return this.p.proveAttempts === 0 ? { type: 'next' } : { type: 'goto', phase: 'temp_sheet' };
-    const target = this.target();
-    const temp = this.temp();
-    if (!temp) return { type: 'goto', phase: 'temp_sheet' };
-    const b = this.b;
-    let cur = this.p.cursor || { nextRow: 1, lastRow: b.maxRows, acc: '' };
-    while (cur.nextRow <= cur.lastRow) {
-      if (!this.budget.fits(1000)) return this.pause(cur);
-      const from = cur.nextRow;
-      const n = Math.min(chunkRowsFor(b, b.maxColumns), cur.lastRow - from + 1);
-      this.budget.measure(() => temp.getRange(from, 1, n, b.maxColumns).copyTo(target.getRange(from, 1, n, b.maxColumns)));
-      cur = { ...cur, nextRow: from + n };
-      // Each chunk is idempotent; the cursor only spares a resumed call the chunks already done.
-      this.checkpoint({ cursor: cur });
-    }
-    log.info(STEP, `Rollback ${this.p.id}: rows 1–${b.maxRows} × columns A–${columnLetter(b.maxColumns)} of "${target.getName()}" restored from the backup.`);
-    return { type: 'next' };
-  }
-
-  /** The target tab now digests as the backup did, with the backup's grid and its own sheet id. */
-  private prove(): Outcome {
-    const { env, log, store } = this.ctx;
-    const target = this.target();
-    const b = this.b;
-    let cur = this.p.cursor || startDigest(1, b.lastRow);
-    while (!isDigestDone(cur)) {
-      if (!this.budget.fits(1000)) return this.pause(cur);
-      const from = cur;
-      cur = this.budget.measure(() => digestNextChunk(target, from, b.columnCount, b.chunkRows, env.sha256Hex));
-      this.checkpoint({ cursor: cur });
-    }
-    const dims = [target.getMaxRows(), target.getMaxColumns(), target.getLastRow()];
-    const want = [b.maxRows, b.maxColumns, b.lastRow];
-    const same = cur.acc === b.digest && dims.every((d, i) => d === want[i]) && target.getSheetId() === b.sheetId;
-    if (same) {
-      log.info(STEP, `Rollback ${this.p.id}: proved: "${target.getName()}" (sheet id ${b.sheetId}) digests as the backup, ${b.maxRows} × ${b.maxColumns} cells.`);
-      return { type: 'next' };
-    }
-    this.p.proveAttempts++;
-    writeProgress(store, this.p);
-    const what = `the restored "${target.getName()}" does not equal the backup (${cur.acc === b.digest ? `grid ${dims.join('/')} vs ${want.join('/')}` : 'digest mismatch'})`;
-    if (this.p.proveAttempts < 2) {
-      // Someone may have typed into the tab during the restore: restore once more.
-      log.warn(STEP, `Rollback ${this.p.id}: ${what}; restoring again.`);
-      return { type: 'goto', phase: 'fit_grid' };
-    }
-    return {
-      type: 'fail',
-      message: `Rollback not finished: ${what} after ${this.p.proveAttempts} attempts. Make sure nobody edits "${target.getName()}", then roll back again (it resumes). The pre-rollback state is safe in the snapshot "${this.p.snapshotName}".`,
+  /**
+   * Runs a chunked phase from `cur` while the budget allows. Where it got to is recorded after
+   * every chunk but the last (the phase's end is recorded with the next phase): an execution
+   * killed mid-phase resumes at the next chunk, as a migration resumes a long step. Returns the
+   * finished cursor, or null when this call's share ends (recorded too).
+   */
+  function chunked<C extends Cursor>(cur: C, step: (c: C) => C, set: (c: C) => void = (c) => (p.cursor = c as unknown as DigestProgress)): C | null {
+    const record = (c: C) => {
+      set(c);
+      save();
     };
+    cur = chunks(budget, cur, step, (c) => (more(c) ? record(c) : set(c)));
+    if (!more(cur)) return cur;
+    record(cur);
+    return null;
   }
-
-  private deleteTemp(): Outcome {
-    const sheets = this.ss.getSheets();
-    const doomed = sheets.filter((s) => s.getSheetId() === this.p.tempSheetId).concat(this.leftovers(sheets));
-    for (const s of doomed) this.ss.deleteSheet(s);
-    if (doomed.length) this.ctx.log.info(STEP, `Rollback ${this.p.id}: temporary tab removed.`);
-    return { type: 'next' };
-  }
-
-  /** Clears the column-map cache and the checkpoints, records the rollback and its report. */
-  private finish(): Outcome {
-    const { env, config, store, log } = this.ctx;
-    const p = this.p;
-    // Before the record goes: a crash after this resumes here and removes it again (no-op).
-    removeMigrationProtection(env, this.target(), ROLLBACK_PROTECTION_DESCRIPTION);
-    invalidateColumnMap(env.documentCache());
-    store.clearRun();
-    const history = store.readHistory();
-    const last = history[history.length - 1];
-    const now = new Date(env.now()).toISOString();
-    if (!(last && last.kind === 'rollback' && last.snapshotId === p.snapshotId)) {
-      const entry: HistoryEntry = {
-        kind: 'rollback',
-        from: config.toVersion,
-        to: config.fromVersion,
-        by: p.startedBy,
-        at: now,
-        backupId: this.b.id,
-        snapshotId: p.snapshotId,
-      };
-      store.appendHistory(entry);
-    }
-    const report = this.report();
-    report.complete = true;
-    report.phase = null;
-    report.message = doneMessage(config, report, p);
-    const confirmation = {
-      rollbackId: p.id,
-      ...report,
-      startedAt: p.startedAt,
-      finishedAt: now,
-      by: p.startedBy,
-      removedColumns: p.removedColumns,
-      backupDigest: this.b.digest,
-      proved: true,
-    };
-    store.writeJson(REPORT_KEY, trimToFit(confirmation));
-    log.info(STEP, `Rollback ${p.id}: done. ${report.message}`);
-    log.info(STEP, `Rollback ${p.id}: confirmation ${JSON.stringify({ backupId: this.b.id, snapshotId: p.snapshotId, changedRows: report.changedRows, rowsWithV3Data: report.rowsWithV3Data, columnCount: report.columnCount, sheetId: this.b.sheetId })}`);
-    flushQuietly(this.ctx);
-    // The lease goes before the record: a crash between the two leaves a record, and the
-    // next call finishes again; the other order could leave a lease nobody gives back.
-    releaseLease(env, store, this.owner);
-    clearProgress(store);
-    return { type: 'next' };
-  }
-
-  // --- helpers ---
 
   /**
    * Protects the target tab from the snapshot on, so that nobody else's edit made between the
@@ -768,103 +442,289 @@ class RollbackRun {
    * resumed call restores it again. The owner of the file can always edit. Idempotent: a
    * resumed call finds its protection (or the blank one an interrupted call left) and adopts it.
    */
-  private protectTarget(): void {
+  function protectTarget(): void {
     // Once in place (and recorded), later calls trust it: checking costs several calls each time.
-    if (this.protectionChecked || this.p.protected) return;
-    const mode = this.p.protection || (this.ctx.config.protectDuringMigration ? 'ours' : 'off');
-    if (mode === 'ours') {
-      let owner: string | null = null;
-      try {
-        const o = this.ss.getOwner();
-        owner = o ? o.getEmail() : null;
-      } catch (e) {
-        owner = null;
-      }
-      protectForMigration(this.ctx.env, this.target(), true, owner, ROLLBACK_PROTECTION_DESCRIPTION);
-      this.p.protected = true;
-      writeProgress(this.ctx.store, this.p);
+    if (protectionChecked || p.protected) return;
+    if ((p.protection || (config.protectDuringMigration ? 'ours' : 'off')) === 'ours') {
+      protectForMigration(env, target(), true, ownerEmail, ROLLBACK_PROTECTION_DESCRIPTION);
+      p.protected = true;
+      save();
     }
-    this.protectionChecked = true;
+    protectionChecked = true;
   }
 
-  private done(): RollbackResult {
-    const r = this.report();
-    r.complete = true;
-    r.phase = null;
-    r.message = doneMessage(this.ctx.config, r, this.p);
-    return r;
-  }
+  const phases: Record<Phase, () => Outcome> = {
+    /** The backup exists, is not trashed, has its recorded grid and still digests as recorded. */
+    check_backup() {
+      const problem = backupFileProblem(env, b) || backupSheetProblem(backupSheet(), b);
+      if (problem) return { type: 'refuse', message: problem };
+      const cur = chunked(p.cursor || startDigest(1, b.lastRow), digestStep(env, backupSheet() as SheetLike, b));
+      if (!cur) return MORE;
+      if (cur.acc !== b.digest) return { type: 'refuse', message: backupDigestProblem(b) };
+      say(`backup "${b.name}" checked: ${b.lastRow} rows digest as recorded.`);
+      return NEXT;
+    },
 
-  private incomplete(): RollbackResult {
-    this.ctx.log.info(STEP, `Rollback ${this.p.id}: paused while ${phaseLabel(this.p.phase)} (phase ${this.p.phase}) to stay within the time budget; call again to continue.`);
-    flushQuietly(this.ctx);
-    const r = this.report();
-    r.complete = false;
-    r.message = `Rollback in progress (next: ${phaseLabel(this.p.phase)}); nothing is lost. Call rollbackMigration({confirm: true}) again to continue.`;
-    return r;
-  }
+    /** Counts rows changed since the backup and rows with v3 data; read-only. */
+    count_changes() {
+      const t = target();
+      const bs = backupSheet() as SheetLike;
+      if (!p.count) {
+        p.v3Columns = findV3Columns(readHeaderRow(t, config.headerRow), config);
+        p.count = startCount(t, bs, b.lastRow, config.headerRow);
+      }
+      const c = chunked(p.count, countStep(t, bs, b, p.v3Columns), (x) => (p.count = x));
+      if (!c) return MORE;
+      const n = c.changedRows;
+      const s = c.changedSample;
+      say(`${changes(config, n, c.rowsWithV3Data, s.length ? ` (row${n === 1 ? '' : 's'} ${s.join(', ')}${n > s.length ? ', …' : ''})` : '')}.`);
+      // The restore copies the backup's tab in as a temporary tab, and a workbook at Google's
+      // cell limit has no room for it. With no v2.1 cell changed, removing the v3 columns (and
+      // the grid added since) gives the backup's tab back in place; with changes, refuse now,
+      // while nothing has changed.
+      const size = workbookSize(ss);
+      const need = b.maxRows * b.maxColumns;
+      const over = size.cells + need - WORKBOOK_CELL_LIMIT;
+      if (over > 0) {
+        if (n > 0) {
+          return {
+            type: 'refuse',
+            message:
+              `"${t.getName()}" cannot be restored in place: ${plural(n, 'row')} of v${config.fromVersion} data changed since the backup, and restoring ${n === 1 ? 'it' : 'them'} needs a temporary copy of the backup's tab (${need} cells), ` +
+              `more than the workbook (${size.cells} cells) has room for under Google's ${WORKBOOK_CELL_LIMIT}-cell limit. Free ${over} cells (delete unused rows or columns in other tabs), then roll back again, or restore by hand from the backup "${b.name}" (${b.url}).`,
+          };
+        }
+        p.inPlace = true;
+        say(`${size.cells} cells: no room for a copy of the backup's tab; no v${config.fromVersion} cell changed, so the v${config.toVersion} columns are removed in place.`);
+      }
+      return NEXT;
+    },
 
-  /**
-   * Records where a chunked phase got to, after every chunk but the last (the phase's end is
-   * recorded with the next phase): an execution killed mid-phase resumes at the next chunk,
-   * not at the phase's start, as a migration resumes a long step. One property write per
-   * chunk of many thousand cells.
-   */
-  private checkpoint(at: { cursor: { nextRow: number; lastRow: number; acc: string } } | { count: ChangeCount }): void {
-    if ('count' in at) this.p.count = at.count;
-    else this.p.cursor = { nextRow: at.cursor.nextRow, lastRow: at.cursor.lastRow, acc: at.cursor.acc };
-    const more = 'count' in at ? at.count.nextRow <= at.count.lastRow : at.cursor.nextRow <= at.cursor.lastRow;
-    if (more) writeProgress(this.ctx.store, this.p);
-  }
+    /** A copy of the whole file as it is now; taken once, even across a crash right after the copy. */
+    snapshot() {
+      if (!p.snapshotId && p.snapshotRequested && env.findFilesByName) {
+        // The copy may have been made by a call whose answer was lost: look for it by its name.
+        const found = env.findFilesByName(p.snapshotName).filter((f) => !f.isTrashed());
+        if (found.length) {
+          p.snapshotId = found[0].getId();
+          save();
+          say(`found the snapshot "${p.snapshotName}" (${p.snapshotId}) made before the interruption.`);
+        }
+      }
+      if (!p.snapshotId) {
+        p.snapshotRequested = true;
+        save();
+        p.snapshotId = ss.copy(p.snapshotName).getId();
+        save();
+        say(`snapshot saved as "${p.snapshotName}" (${p.snapshotId}).`);
+      }
+      if (config.backupFolderId) {
+        const file = env.getFileById(p.snapshotId);
+        if (file) file.moveTo(env.getFolderById(config.backupFolderId));
+      }
+      // The snapshot must hold the target tab as it is now, or the rollback could lose edits.
+      const snap = env.openSpreadsheetById(p.snapshotId).getSheetByName(target().getName());
+      const t = target();
+      // The copy carries the rollback's own protection, which is not part of the state it keeps.
+      if (snap) removeMigrationProtection(env, snap, ROLLBACK_PROTECTION_DESCRIPTION);
+      if (!snap || snap.getLastRow() !== t.getLastRow() || snap.getLastColumn() !== t.getLastColumn()) {
+        p.snapshotId = null;
+        p.snapshotRequested = false;
+        save();
+        return { type: 'fail', message: `The snapshot "${p.snapshotName}" does not hold "${t.getName()}" as it is now, so nothing was restored. Roll back again to take a new snapshot.` };
+      }
+      return NEXT;
+    },
 
-  /** Records where a chunked phase stopped and ends this call's share of it. */
-  private pause(cur: { nextRow: number; lastRow: number; acc: string }): Outcome {
-    this.p.cursor = { nextRow: cur.nextRow, lastRow: cur.lastRow, acc: cur.acc };
-    writeProgress(this.ctx.store, this.p);
-    return { type: 'more' };
-  }
+    /** The backup's tab copied into this spreadsheet, as the source of the in-place restore. */
+    temp_sheet() {
+      if (p.inPlace) {
+        if (p.proveAttempts === 0) return NEXT;
+        return {
+          type: 'fail',
+          message: `Rollback not finished: without its v${config.toVersion} columns, "${target().getName()}" still differs from the backup, and the workbook has no room to copy the backup's tab in. ${byHand()}`,
+        };
+      }
+      const sheets = ss.getSheets();
+      let tab = sheets.find((s) => s.getSheetId() === p.tempSheetId) || null;
+      if (!tab) {
+        const left = leftovers(sheets);
+        if (left.length) {
+          // Copied before an interruption but never recorded: a complete copy of the same tab.
+          tab = left[0];
+          for (const extra of left.slice(1)) ss.deleteSheet(extra);
+          say(`reusing the temporary tab "${tab.getName()}" copied before the interruption.`);
+        } else {
+          p.sheetIdsBefore = sheets.map((s) => s.getSheetId());
+          save();
+          tab = (backupSheet() as SheetLike).copyTo(ss);
+          say(`copied the backup's tab in as a temporary tab.`);
+        }
+        p.tempSheetId = tab.getSheetId();
+        save();
+      }
+      if (tab.getName() !== p.tempSheetName) tab.setName(p.tempSheetName);
+      return NEXT;
+    },
 
-  private report(): RollbackResult {
-    const target = this.targetSheet || sheetById(this.ss, this.b.sheetId);
-    const r = base(this.ctx, this.ss, this.b, target, target ? headerNames(readHeaderRow(target, this.ctx.config.headerRow)).length : 0);
-    r.ok = true;
-    r.canRollBack = true;
-    r.phase = this.p.phase;
-    r.migration = this.p.migration;
-    r.rollbackUntil = this.p.rollbackUntil;
-    r.snapshotId = this.p.snapshotId;
-    r.snapshotName = this.p.snapshotName;
-    r.snapshotUrl = this.p.snapshotId ? `https://docs.google.com/spreadsheets/d/${this.p.snapshotId}/edit` : null;
-    fillCounts(r, this.p.count);
-    r.plan = planLines(this.ctx.config, r, this.b);
-    return r;
-  }
+    /** Removes the v3 columns from the target tab, found by header (also when only some were added). */
+    remove_v3() {
+      const t = target();
+      // The v2.1 header comes from the temporary copy, or (restoring in place) the backup itself.
+      const from = p.inPlace ? backupSheet() : temp();
+      if (!from) return goto('temp_sheet');
+      // A migration that died while it protected the sheet leaves its protection behind.
+      if (removeMigrationProtection(env, t) > 0) say(`removed the protection an interrupted migration left on "${t.getName()}".`);
+      const v2Headers = new Set(from.getRange(config.headerRow, 1, 1, Math.max(b.columnCount, 1)).getValues()[0].map(normalizeHeader));
+      // A v3 name that the v2.1 header already had is v2.1 data, not ours to remove.
+      const v3 = findV3Columns(readHeaderRow(t, config.headerRow), config).filter((c) => !v2Headers.has(normalizeHeader(c.name)));
+      // Right to left, so the positions still to delete do not move.
+      const runs: Array<{ from: number; count: number; names: string[] }> = [];
+      for (const c of v3.slice().reverse()) {
+        const last = runs[runs.length - 1];
+        if (last && last.from === c.column + 1) {
+          last.from = c.column;
+          last.count++;
+          last.names.unshift(c.name);
+        } else runs.push({ from: c.column, count: 1, names: [c.name] });
+      }
+      for (const r of runs) {
+        t.deleteColumns(r.from, r.count);
+        p.removedColumns = p.removedColumns.concat(r.names.filter((n) => !p.removedColumns.includes(n)));
+        say(`removed ${r.names.join(', ')} (${columnLetter(r.from)}${r.count > 1 ? `–${columnLetter(r.from + r.count - 1)}` : ''}) from "${t.getName()}".`);
+      }
+      invalidateColumnMap(env.documentCache());
+      return NEXT;
+    },
 
-  private target(): SheetLike {
-    if (this.targetSheet) return this.targetSheet;
-    const s = sheetById(this.ss, this.b.sheetId);
-    if (!s) throw new Error(`The tab with sheet id ${this.b.sheetId} disappeared during the rollback. Restore it by hand from the snapshot "${this.p.snapshotName}" or the backup ${this.b.url}.`);
-    this.targetSheet = s;
-    return s;
-  }
+    /** Back to the backup's grid: rows and columns added since go (they are in the snapshot). */
+    fit_grid() {
+      const t = target();
+      const rows = t.getMaxRows();
+      const cols = t.getMaxColumns();
+      if (rows > b.maxRows) t.deleteRows(b.maxRows + 1, rows - b.maxRows);
+      else if (rows < b.maxRows) t.insertRowsAfter(rows, b.maxRows - rows);
+      if (cols > b.maxColumns) t.deleteColumns(b.maxColumns + 1, cols - b.maxColumns);
+      else if (cols < b.maxColumns) t.insertColumnsAfter(cols, b.maxColumns - cols);
+      if (rows !== b.maxRows || cols !== b.maxColumns) say(`grid set back from ${rows} × ${cols} to ${b.maxRows} × ${b.maxColumns}.`);
+      return NEXT;
+    },
 
-  private backupSheet(): SheetLike | null {
-    if (!this.backupSheetCache) this.backupSheetCache = this.ctx.env.openSpreadsheetById(this.b.id).getSheetByName(this.b.sheetName);
-    return this.backupSheetCache;
-  }
+    /** Values, formulas and formats from the temporary tab onto the target, chunk by chunk. */
+    copy_range() {
+      // In place there is nothing to copy (prove checks); after a failed proof, the copy is needed.
+      if (p.inPlace) return p.proveAttempts === 0 ? NEXT : goto('temp_sheet');
+      const t = target();
+      const from = temp();
+      if (!from) return goto('temp_sheet');
+      const w = b.maxColumns;
+      // Each chunk is idempotent; the cursor only spares a resumed call the chunks already done.
+      const cur = chunked(p.cursor || { nextRow: 1, lastRow: b.maxRows, acc: '' }, (c) => {
+        const n = Math.min(chunkRowsFor(b, w), c.lastRow - c.nextRow + 1);
+        from.getRange(c.nextRow, 1, n, w).copyTo(t.getRange(c.nextRow, 1, n, w));
+        return { ...c, nextRow: c.nextRow + n };
+      });
+      if (!cur) return MORE;
+      say(`rows 1–${b.maxRows}, columns A–${columnLetter(w)} restored from the backup.`);
+      return NEXT;
+    },
 
-  private temp(): SheetLike | null {
-    return this.p.tempSheetId === null ? null : sheetById(this.ss, this.p.tempSheetId);
-  }
+    /** The target tab now digests as the backup did, with the backup's grid and its own sheet id. */
+    prove() {
+      const t = target();
+      const cur = chunked(p.cursor || startDigest(1, b.lastRow), digestStep(env, t, b));
+      if (!cur) return MORE;
+      const why = cur.acc !== b.digest ? 'other values' : gridDiff(t, b) || (t.getSheetId() !== b.sheetId ? 'another tab id' : '');
+      if (!why) {
+        say(`proved: "${t.getName()}" equals the backup (${b.maxRows} × ${b.maxColumns} cells, tab id ${b.sheetId}).`);
+        return NEXT;
+      }
+      p.proveAttempts++;
+      save();
+      const what = `the restored "${t.getName()}" does not equal the backup (${why})`;
+      if (p.proveAttempts < 2) {
+        // Someone may have typed into the tab during the restore: restore once more.
+        say(`${what}; restoring again.`, 'warn');
+        return goto('fit_grid');
+      }
+      return {
+        type: 'fail',
+        message: `Rollback not finished: ${what} after ${p.proveAttempts} attempts. Make sure nobody edits "${t.getName()}", then roll back again (it resumes). ${byHand()}`,
+      };
+    },
 
-  /** Tabs added by an interrupted copy: new since the copy began, named after the backup's tab. */
-  private leftovers(sheets: SheetLike[]): SheetLike[] {
-    const before = this.p.sheetIdsBefore;
-    if (!before) return [];
-    return sheets.filter((s) => {
-      const id = s.getSheetId();
-      return !before.includes(id) && id !== this.p.tempSheetId && id !== this.b.sheetId && s.getName().includes(this.b.sheetName);
+    delete_temp() {
+      const sheets = ss.getSheets();
+      const doomed = sheets.filter((s) => s.getSheetId() === p.tempSheetId).concat(leftovers(sheets));
+      for (const s of doomed) ss.deleteSheet(s);
+      if (doomed.length) say('temporary tab removed.');
+      return NEXT;
+    },
+
+    /** Clears the column-map cache and the checkpoints, records the rollback and its report. */
+    finish() {
+      // Before the record goes: a crash after this resumes here and removes it again (no-op).
+      removeMigrationProtection(env, target(), ROLLBACK_PROTECTION_DESCRIPTION);
+      invalidateColumnMap(env.documentCache());
+      store.clearRun();
+      const history = store.readHistory();
+      const last = history[history.length - 1];
+      const now = new Date(env.now()).toISOString();
+      if (!(last && last.kind === 'rollback' && last.snapshotId === p.snapshotId)) {
+        store.appendHistory({ kind: 'rollback', from: config.toVersion, to: config.fromVersion, by: p.startedBy, at: now, backupId: b.id, snapshotId: p.snapshotId });
+      }
+      const r = (result = report());
+      r.phase = null;
+      r.message =
+        `Rolled back: "${r.sheetName}" is the v${config.fromVersion} original again (same tab, ${r.columnCount} columns), proved equal to the backup "${r.backupName}".` +
+        (r.changedRows === undefined ? '' : ` Undone: ${rows(r.changedRows, 'edited')} since the backup, ${rows(r.rowsWithV3Data || 0, 'with')} v${config.toVersion} data.`) +
+        ` The state before the rollback is in the snapshot "${p.snapshotName}".`;
+      const confirmation = { rollbackId: p.id, ...r, startedAt: p.startedAt, finishedAt: now, by: p.startedBy, removedColumns: p.removedColumns, backupDigest: b.digest, proved: true };
+      store.writeJson(REPORT_KEY, trimToFit(confirmation));
+      say(`done. ${r.message}`);
+      say(`confirmation ${JSON.stringify({ backupId: b.id, snapshotId: p.snapshotId, changedRows: r.changedRows, rowsWithV3Data: r.rowsWithV3Data, columnCount: r.columnCount, sheetId: b.sheetId })}`);
+      flushQuietly(ctx);
+      // The lease goes before the record: a crash between the two leaves a record, and the
+      // next call finishes again; the other order could leave a lease nobody gives back.
+      releaseLease(env, store, owner);
+      clearProgress(store);
+      return NEXT;
+    },
+  };
+
+  for (;;) {
+    const phase = p.phase;
+    // A phase that is one big call (a file copy) needs room; chunked phases check per chunk.
+    if (!budget.fits(phase === 'snapshot' ? 8000 : 2000)) return incomplete();
+    const mutating = !READ_ONLY_PHASES.includes(phase);
+    if (mutating) flag.mutating = true;
+    if (PROTECTED_PHASES.includes(phase)) withRetry(env, protectTarget);
+    const outcome = withRetry(env, phases[phase], {
+      onRetry: (attempt, e) => say(`a transient error while ${phaseLabel(phase)} (attempt ${attempt}), running it again: ${errText(e)}`, 'warn'),
     });
+    budget.spent();
+    if (outcome.type === 'more') return incomplete();
+    if (outcome.type === 'refuse') {
+      // Only read-only phases refuse: nothing has changed, so the record goes.
+      withRetry(env, () => clearProgress(store));
+      withRetry(env, () => releaseLease(env, store, owner));
+      return refuse(ctx, report(), outcome.message);
+    }
+    if (outcome.type === 'fail') {
+      say(outcome.message, 'error');
+      flushQuietly(ctx);
+      const r = report();
+      r.ok = false;
+      r.message = outcome.message;
+      return r;
+    }
+    const to = outcome.type === 'goto' ? outcome.phase : nextPhase(phase);
+    if (to === null) return result as RollbackResult;
+    p.phase = to;
+    p.cursor = null;
+    withRetry(env, save);
+    // Persist the log once the file has changed; before that a lost entry loses nothing.
+    if (mutating) flushQuietly(ctx);
   }
 }
 
@@ -881,6 +741,14 @@ function chunkRowsFor(b: BackupRecord, width: number): number {
   return rowsPerCall(b.chunkRows * Math.max(1, b.columnCount), width);
 }
 
+function url(id: string | null): string | null {
+  return id ? `https://docs.google.com/spreadsheets/d/${id}/edit` : null;
+}
+
+function errText(e: unknown): string {
+  return String(e instanceof Error ? e.message : e);
+}
+
 function base(ctx: RollbackContext, ss: SpreadsheetLike, backup: BackupRecord | null, target?: SheetLike | null, columnCount?: number): RollbackResult {
   const { env, config } = ctx;
   const sheet = target === undefined ? (backup ? sheetById(ss, backup.sheetId) : ss.getSheetByName(config.targetSheet)) : target;
@@ -888,45 +756,40 @@ function base(ctx: RollbackContext, ss: SpreadsheetLike, backup: BackupRecord | 
   return {
     ok: false,
     message: '',
-    backupId: backup ? backup.id : null,
+    // (null && x) is null: the backup's fields are null without a backup
+    backupId: backup && backup.id,
     snapshotId: null,
     columnCount: count,
     complete: true,
     canRollBack: false,
     phase: null,
     migration: 'none',
-    backupName: backup ? backup.name : null,
-    backupUrl: backup ? backup.url : null,
-    backupCreatedAt: backup ? backup.createdAt : null,
-    backupAge: backup ? describeAge(backup.createdAt, env.now()) : null,
+    backupName: backup && backup.name,
+    backupUrl: backup && backup.url,
+    backupCreatedAt: backup && backup.createdAt,
+    backupAge: backup && describeAge(backup.createdAt, env.now()),
     rollbackUntil: null,
-    snapshotName: backup ? snapshotNameFor(env, ss, env.now()) : null,
+    snapshotName: backup && snapshotNameFor(env, ss, env.now()),
     snapshotUrl: null,
     snapshotWhere: config.backupFolderId ? 'in the backup folder, next to the backups' : 'in your Drive, like the backup',
     sheetName: sheet ? sheet.getName() : config.targetSheet,
-    sheetId: sheet ? sheet.getSheetId() : null,
+    sheetId: sheet && sheet.getSheetId(),
     changedRowsSample: [],
     plan: [],
   };
 }
 
-function refuse(ctx: RollbackContext, report: RollbackResult, message: string): RollbackResult {
+/** A refusal: nothing changed. Logged with who asked, unless `quiet` (a preview writes nothing). */
+function refuse(ctx: RollbackContext, report: RollbackResult, message: string, quiet = false): RollbackResult {
   report.ok = false;
   report.complete = true;
   report.canRollBack = false;
-  report.message = /Nothing was changed\.?$/.test(message) || /nothing was changed/i.test(message) ? message : `${message} Nothing was changed.`;
-  ctx.log.warn(STEP, `Rollback refused (asked by ${ctx.env.activeUser() || 'unknown user'}): ${report.message}`);
-  flushQuietly(ctx);
+  report.message = /nothing was changed/i.test(message) ? message : `${message} Nothing was changed.`;
+  if (!quiet) {
+    ctx.log.warn(STEP, `Rollback refused (asked by ${ctx.env.activeUser() || 'unknown user'}): ${report.message}`);
+    flushQuietly(ctx);
+  }
   return report;
-}
-
-function doneMessage(config: MigrationConfig, r: RollbackResult, p: RollbackProgress): string {
-  const changes =
-    r.changedRows === undefined ? '' : ` Reverted: ${rows(r.changedRows, 'edited', 'edited')} since the backup, ${rows(r.rowsWithV3Data || 0, 'with', 'with')} v${config.toVersion} data;`;
-  return (
-    `Rolled back: "${r.sheetName}" (same tab id ${r.sheetId}) is the v${config.fromVersion} original again, ${r.columnCount} columns, proved equal to the backup "${r.backupName}".` +
-    `${changes} the state before the rollback is kept in the snapshot "${p.snapshotName}" (${p.snapshotId}).`
-  );
 }
 
 function snapshotNameFor(env: Env, ss: SpreadsheetLike, nowMs: number): string {
@@ -943,7 +806,7 @@ function flushQuietly(ctx: RollbackContext): void {
   try {
     withRetry(ctx.env, () => ctx.log.flush());
   } catch (e) {
-    if (/exceeded maximum execution time/i.test(String(e instanceof Error ? e.message : e))) throw e;
+    if (/exceeded maximum execution time/i.test(errText(e))) throw e;
     ctx.env.console.warn('[Sheet Migrator] could not persist the log:', e);
   }
 }

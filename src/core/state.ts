@@ -115,8 +115,7 @@ export class CorruptStateError extends Error {
   constructor(
     public readonly key: string,
     reason: string,
-    remedy = 'Use "Start over" in the sidebar (startOver()) to discard the unreadable record and run again; ' +
-      'the v2.1 backup file itself is never deleted.',
+    remedy = 'Use "Start over" in the sidebar (startOver()) to discard it, then run again; the v2.1 backup file is never deleted.',
   ) {
     super(`The saved migration state "${key}" ${reason}. Nothing was changed. ${remedy}`);
     this.name = 'CorruptStateError';
@@ -168,12 +167,6 @@ export class StateStore {
     }
     this.write(KEYS.history, { v: STATE_VERSION, entries });
   }
-  /** The newest completed migration, if the newest history entry is one. */
-  lastMigration(): HistoryEntry | null {
-    const h = this.readHistory();
-    const last = h[h.length - 1];
-    return last && last.kind === 'migration' ? last : null;
-  }
 
   readLease(): Lease | null {
     return this.read(KEYS.lease, (v): v is Record<string, unknown> & Lease =>
@@ -207,18 +200,16 @@ export class StateStore {
     } catch (e) {
       throw new CorruptStateError(key, 'is not valid JSON');
     }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      throw new CorruptStateError(key, 'does not have the expected shape');
-    }
-    const obj = parsed as Record<string, unknown>;
+    const obj = (parsed || {}) as Record<string, unknown>;
     if (typeof obj.v === 'number' && obj.v > STATE_VERSION) {
       throw new CorruptStateError(
         key,
         `was written by a newer version of Sheet Migrator (state v${obj.v}; this version reads v${STATE_VERSION})`,
-        'Update the add-on to the newer version before going on.',
+        'Update the add-on, then try again.',
       );
     }
-    if (obj.v !== STATE_VERSION || !isValid(obj)) throw new CorruptStateError(key, 'does not have the expected shape');
+    // Not an object (a number, a list, a string…) has no v of 1.
+    if (typeof obj !== 'object' || Array.isArray(obj) || obj.v !== STATE_VERSION || !isValid(obj)) throw new CorruptStateError(key, 'does not have the expected shape');
     return obj as unknown as T;
   }
 

@@ -6,7 +6,7 @@ import { displayOwner, isLeaseLive } from './lease';
 import { HeaderAnalysis } from './preflight';
 import { BackupRecord, HistoryEntry, Lease, RunState } from './state';
 import { STEPS } from './steps';
-import { StepId, StepInfo, Status } from './types';
+import { BackupInfo, StepId, StepInfo, Status } from './types';
 import { plural } from './steps/types';
 import { phaseLabel } from './rollback/progress';
 import { formatDuration } from './wording';
@@ -31,6 +31,11 @@ export interface StatusInput {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** What the sidebar and the report show of the backup record. */
+export function backupInfo(b: BackupRecord): BackupInfo {
+  return { id: b.id, name: b.name, url: b.url, createdAt: b.createdAt };
+}
 
 /** The newest history entry, when it is a completed migration. */
 export function lastMigrationOf(history: HistoryEntry[]): HistoryEntry | null {
@@ -74,18 +79,18 @@ export function rollbackAvailableUntil(i: Pick<StatusInput, 'config' | 'now' | '
 function finishedStepDetail(id: StepId, i: StatusInput, last: HistoryEntry): string | null {
   const ms = last.durationsMs ? last.durationsMs[id] : undefined;
   if (typeof ms !== 'number') return null;
-  const { config, backup } = i;
+  const { config } = i;
+  // The backup record describes this migration only when it is the one the entry names.
+  const backup = i.backup && i.backup.id === last.backupId ? i.backup : null;
   const took = `Took ${formatDuration(ms)}.`;
-  const names = config.newColumns.map((c) => c.name).join(', ');
+  const added = config.newColumns.length;
   switch (id) {
     case 'create_backup':
-      return backup && backup.id === last.backupId ? `Whole file copied to "${backup.name}". ${took}` : took;
+      return backup ? `Whole file copied to "${backup.name}". ${took}` : took;
     case 'add_v3_columns':
-      return `${names} in place. ${took}`;
+      return `${config.newColumns.map((c) => c.name).join(', ')} in place. ${took}`;
     case 'verify_schema':
-      return backup && backup.id === last.backupId
-        ? `${backup.columnCount + config.newColumns.length} columns = ${backup.columnCount} + ${config.newColumns.length}, found by name. ${took}`
-        : took;
+      return backup ? `${backup.columnCount + added} columns = ${backup.columnCount} + ${added}, found by name. ${took}` : took;
     case 'initialize_versions': {
       const set = config.newColumns.filter((c) => c.initialValue !== '').map((c) => `${c.name} = ${JSON.stringify(c.initialValue)}`).join(', ');
       return typeof last.rowsWritten === 'number' && set ? `${set} on ${plural(last.rowsWritten, 'row')}. ${took}` : took;
@@ -137,7 +142,7 @@ export function buildStatus(i: StatusInput): Status {
     migrated,
     steps,
     progress: { done, total: steps.length },
-    backup: i.backup ? { id: i.backup.id, name: i.backup.name, url: i.backup.url, createdAt: i.backup.createdAt } : null,
+    backup: i.backup ? backupInfo(i.backup) : null,
     rollbackAvailableUntil: rollbackAvailableUntil(i),
     rollbackDeadline: rollbackDeadline(i),
     running,

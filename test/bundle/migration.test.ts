@@ -218,7 +218,7 @@ describe('re-runs, dry runs, partial states', () => {
     expect(dry.dryRun).toBe(true);
     expect(dry.plan!.map((p) => p.id)).toEqual(['create_backup', 'add_v3_columns', 'verify_schema', 'initialize_versions', 'test_smoke']);
     const text = dry.plan!.map((p) => p.changes.join(' ')).join('\n');
-    expect(text).toMatch(/BN "Ocupado_Por", BO "Fecha_Ocupacion", BP "version"/);
+    expect(text).toMatch(/Add Ocupado_Por at BN, Fecha_Ocupacion at BO, version at BP after/);
     expect(text).toMatch(/version \(column BP\) = 0 on 400 rows/);
     expect(text).toMatch(/_v2\.1_backup_\d{8}_\d{6}/);
     expect(dry.logEntries!.length).toBeGreaterThan(0);
@@ -249,7 +249,7 @@ describe('re-runs, dry runs, partial states', () => {
     const original = v21Part(w, 65);
     const dry = w.b.call<StepResult>('runMigrationStep', { dryRun: true });
     expect(dry.ok).toBe(true);
-    expect(dry.plan![1].changes.join(' ')).toMatch(/Add BO "Fecha_Ocupacion", BP "version"/);
+    expect(dry.plan![1].changes.join(' ')).toMatch(/Add Fecha_Ocupacion at BO, version at BP after/);
     const last = migrate(w).pop()!;
     expect(last.ok && last.complete).toBe(true);
     expect(last.steps[1].detail).toMatch(/Added Fecha_Ocupacion at BO, version at BP \(66 → 68 columns\)/);
@@ -439,7 +439,7 @@ describe('concurrency, start over, corrupted state, failures', () => {
     expect(failed!.step).toBe('test_smoke');
     expect(failed!.message).toMatch(/Step 5 of 5 \(Smoke test against the backup\) failed: the smoke test \(seed \d+/);
     expect(failed!.message).toMatch(/Already changed: the backup file ".*" was created .*; the columns Ocupado_Por, Fecha_Ocupacion, version were added; the new version values were written on 300 rows/);
-    expect(failed!.message).toMatch(/Roll back to v2\.1…" in the Sheet Migrator menu or in the sidebar/);
+    expect(failed!.message).toMatch(/To undo the migration instead, use "Roll back to v2\.1…" \(menu or sidebar\)/);
     expect(failed!.status.steps[4].state).toBe('failed');
     expect(failed!.status.failure && failed!.status.failure.step).toBe('test_smoke');
     const props = docProps(w.emu);

@@ -71,7 +71,7 @@ describe('verifyMigration (bundle)', () => {
     emu.getSpreadsheet(ss.getId())!.getSheetByName(TARGET)!.getRange(row, col).setValues([['']]);
     const report = b.call('verifyMigration', { seed: 7 });
     expect(failing(report)).toEqual(['versions_sampled']);
-    expect(report.checks.find((c: any) => c.id === 'versions_sampled').detail).toMatch(new RegExp(`row ${row} version is empty`));
+    expect(report.checks.find((c: any) => c.id === 'versions_sampled').detail).toMatch(new RegExp(`row ${row} version is \\(empty\\)`));
     // One row: "fails", not "fail".
     expect(report.checks.find((c: any) => c.id === 'versions_sampled').detail).toMatch(/^1 of 10 sampled rows fails \(version = 0 expected\)/);
   });

@@ -110,7 +110,7 @@ describe('partial and pre-existing v3 columns: the run completes and overwrites 
     appendColumn(w, 'Fecha_Ocupacion');
     appendColumn(w, 'version', [3, '', 7]);
     const done = migrateAll(w.b);
-    expect(done.steps[3].detail).toMatch(/2 rows already held another value, left as they were/);
+    expect(done.steps[3].detail).toMatch(/2 rows already held another value, left as is/);
     const versions = sheetSnapshot(ops(w)).values.slice(1).map((r) => r[67]);
     expect(versions.slice(0, 3)).toEqual([3, 0, 7]);
     expect(versions.slice(3).every((v) => v === 0)).toBe(true);
@@ -218,7 +218,7 @@ describe('the document property store nearly full (500 KB per store)', () => {
 
 describe('the backup deleted, trashed or edited during a migration', () => {
   const cases: Array<[string, (emu: Emulator, id: string) => void, RegExp]> = [
-    ['trashed', (emu, id) => emu.getFile(id)!.setTrashed(true), /the backup ".*" \(.*\) is missing or in the trash; restore it from the Drive trash, then run again/],
+    ['trashed', (emu, id) => emu.getFile(id)!.setTrashed(true), /the backup ".*" \(.*\) is missing or in the trash; restore it from the Drive trash\..*run again/],
     ['deleted', (emu, id) => emu.context.drive.files.delete(id), /the backup ".*" \(.*\) is missing or in the trash/],
     [
       'edited',
@@ -226,7 +226,7 @@ describe('the backup deleted, trashed or edited during a migration', () => {
         const s = emu.getSpreadsheet(id)!.getSheetByName('Operaciones') as Sheet;
         s.getRange(2, 1, s.getLastRow() - 1, 1).setValue('editado en la copia');
       },
-      /the smoke test \(seed \d+, rows .*\) found \d+ differences: row \d+, column A: .* here, "editado en la copia" in the backup/,
+      /the smoke test \(seed \d+\) found \d+ differences: row \d+, column A \(.*\): backup "editado en la copia", now /,
     ],
   ];
   test.each(cases)('%s: the last step fails saying so, the sheet keeps its data, verify and rollback refuse', (_name, damage, what) => {

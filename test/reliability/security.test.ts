@@ -118,7 +118,7 @@ describe('OAuth scopes: the fewest that work', () => {
       const r = w.b.call('runMigrationStep');
       if (!r.ok) failed = r;
     }
-    expect(failed.message).toMatch(/does not equal "Operaciones": the digest of its values and formulas differs from the source.*The copy was renamed ".* \(NOT A BACKUP - incomplete copy, delete it\)" \(Sheet Migrator may not delete files\); delete it from your Drive; the sheet itself was not changed/);
+    expect(failed.message).toMatch(/does not equal "Operaciones": its digest differs from the source.*The copy was renamed ".* \(NOT A BACKUP - incomplete copy, delete it\)" \(Sheet Migrator may not delete files\); delete it; the sheet itself was not changed/);
     expect(w.emu.getFile(copyId!)!.getName()).toMatch(/NOT A BACKUP/);
     migrateAll(w.b);
     expect(json(docProps(w.emu), 'sm.backup').id).not.toBe(copyId);

@@ -43,6 +43,29 @@ describe('migration config', () => {
     expect(() => parseConfig(bad)).toThrow(/Invalid migration config/);
   });
 
+  test('each setting is checked: whole-number ranges, booleans, nullable and optional keys', () => {
+    const { chunkCells: _omitted, ...noChunkCells } = shipped;
+    expect(validateConfig({ ...noChunkCells, expectedColumnCountBefore: 65, timeBudgetSeconds: 300 })).toEqual([]);
+    expect(validateConfig({ ...shipped, expectedColumnCountBefore: null, timeBudgetSeconds: 5, leaseSeconds: 10, chunkCells: 1000 })).toEqual([]);
+    const cases: Array<[string, unknown, string]> = [
+      ['headerRow', 1.5, '"headerRow" must be a whole number >= 1'],
+      ['expectedColumnCountBefore', 0, '"expectedColumnCountBefore" must be null or a whole number >= 1'],
+      ['rollbackWindowDays', '7', '"rollbackWindowDays" must be a whole number >= 1'],
+      ['smokeSampleSize', 0, '"smokeSampleSize" must be a whole number >= 1'],
+      ['timeBudgetSeconds', 301, '"timeBudgetSeconds" must be a whole number from 5 to 300'],
+      ['timeBudgetSeconds', 4, '"timeBudgetSeconds" must be a whole number from 5 to 300'],
+      ['chunkRows', null, '"chunkRows" must be a whole number >= 1'],
+      ['chunkCells', 999, '"chunkCells" must be a whole number >= 1000'],
+      ['leaseSeconds', 9, '"leaseSeconds" must be a whole number >= 10'],
+      ['dryRun', 'no', '"dryRun" must be true or false'],
+      ['protectDuringMigration', 1, '"protectDuringMigration" must be true or false'],
+      ['fromVersion', ' ', '"fromVersion" must be a non-empty string'],
+      ['backupFolderId', '', '"backupFolderId" must be null or a Drive folder id'],
+      ['logLevel', 'TRACE', '"logLevel" must be one of DEBUG, INFO, WARN, ERROR'],
+    ];
+    for (const [key, value, problem] of cases) expect({ key, value, problems: validateConfig({ ...shipped, [key]: value }) }).toEqual({ key, value, problems: [problem] });
+  });
+
   test('the build refuses a wrong plan with a clear message, and accepts the shipped one', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sm-config-'));
     const badFile = path.join(dir, 'bad.json');

@@ -3,6 +3,7 @@
 import { createEmulator } from '../../emulator';
 import { CorruptStateError, HistoryEntry, KEYS, MAX_VALUE_BYTES, RunState, StateStore, utf8Length } from '../../src/core/state';
 import { emuEnv } from '../helpers/emuEnv';
+import { lastMigrationOf } from '../../src/core/status';
 
 function store() {
   const emu = createEmulator();
@@ -63,7 +64,7 @@ test('history keeps the newest entries and always fits in one property value', (
   expect(h.length).toBeLessThanOrEqual(20);
   expect(h.length).toBeGreaterThan(5);
   expect(utf8Length(KEYS.history) + utf8Length(props.getProperty(KEYS.history) as string)).toBeLessThanOrEqual(MAX_VALUE_BYTES);
-  expect(s.lastMigration()).toBeNull();
+  expect(lastMigrationOf(s.readHistory())).toBeNull();
   s.appendHistory(entry(30));
-  expect(s.lastMigration()!.runId).toBe('run-30');
+  expect(lastMigrationOf(s.readHistory())!.runId).toBe('run-30');
 });

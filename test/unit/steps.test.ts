@@ -130,8 +130,8 @@ describe('create_backup', () => {
     (h.sheet().getRange(40, 3, 1, 1) as any).setValue('edited meanwhile');
     const final = h.all(STEPS.create_backup).outcome;
     expect(final.state).toBe('failed');
-    expect(final.detail).toMatch(/does not equal "Operaciones": the digest of its values and formulas differs from the source/);
-    expect(final.detail).toMatch(/moved to the Drive trash; the sheet itself was not changed\. Run again/);
+    expect(final.detail).toMatch(/does not equal "Operaciones": its digest differs from the source/);
+    expect(final.detail).toMatch(/moved to the Drive trash; the sheet itself was not changed\. Ask others to stop editing, then run again/);
     expect(final.cursor).toBeUndefined();
     expect(h.emu.files().filter((f) => f.isTrashed())).toHaveLength(1);
     expect(h.store.readBackup()).toBeNull();
@@ -248,7 +248,7 @@ describe('initialize_versions', () => {
     s.getRange(50, 68, 1, 1).setValue(0);
     const o = h.all(STEPS.initialize_versions).outcome;
     expect(o.data).toMatchObject({ kept: 2, alreadySet: 1, written: 117, rowsInitialized: 118 });
-    expect(o.detail).toMatch(/2 rows already held another value, left as they were/);
+    expect(o.detail).toMatch(/2 rows already held another value, left as is/);
     const v = column(h, 'version');
     expect(v[8]).toBe(7);
     expect(v[9]).toBe('x');
@@ -286,13 +286,13 @@ describe('test_smoke', () => {
     backupSheet.getRange(2, 2, 30, 1).setValue('changed in the backup');
     const o = h.unit(STEPS.test_smoke);
     expect(o.state).toBe('failed');
-    expect(o.detail).toMatch(/found \d+ differences: row \d+, column B: .* here, "changed in the backup" in the backup/);
+    expect(o.detail).toMatch(/found \d+ differences: row \d+, column B \(.*\): backup "changed in the backup", now /);
 
     const h2 = migrated(30);
     (h2.sheet() as any).getRange(2, 68, 30, 1).setValue('');
     const o2 = h2.unit(STEPS.test_smoke);
     expect(o2.state).toBe('failed');
-    expect(o2.detail).toMatch(/version is empty, expected 0/);
+    expect(o2.detail).toMatch(/version is \(empty\), expected 0/);
   });
 
   test('a v2.1 change outside the sample is caught by the digest', () => {

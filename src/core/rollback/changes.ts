@@ -86,9 +86,8 @@ export function countNextChunk(
     for (let col = 1; col <= c.width; col++) {
       const cell = cellAt(cur, i, col - 1);
       if (initial.has(col)) {
-        const init = initial.get(col);
-        const blank = cell.value === '' && !cell.formula;
-        if (!blank && !(cell.value === init && !cell.formula)) v3Data = true;
+        // Neither empty nor the value the migration put there.
+        if (cell.formula || (cell.value !== '' && cell.value !== initial.get(col))) v3Data = true;
         continue;
       }
       if (!changed && !sameCell(cell, cellAt(old, i, k))) changed = true;

@@ -42,7 +42,7 @@ export function phaseLabel(phase: string): string {
   return (PHASE_LABELS as Record<string, string>)[phase] || phase.replace(/_/g, ' ');
 }
 
-export const READ_ONLY_PHASES: readonly Phase[] = ['check_backup', 'count_changes'];
+export const READ_ONLY_PHASES: readonly Phase[] = PHASES.slice(0, 2);
 
 export interface RollbackProgress {
   v: number;
@@ -86,7 +86,7 @@ export interface RollbackProgress {
 }
 
 /** Phases during which the target tab is protected: from the snapshot to the last restore check. */
-export const PROTECTED_PHASES: readonly Phase[] = ['snapshot', 'temp_sheet', 'remove_v3', 'fit_grid', 'copy_range', 'prove', 'delete_temp'];
+export const PROTECTED_PHASES: readonly Phase[] = PHASES.slice(2, -1); // snapshot … delete_temp
 
 export function readProgress(store: StateStore): RollbackProgress | null {
   return store.readJson<RollbackProgress>(

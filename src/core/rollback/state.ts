@@ -51,12 +51,11 @@ export function headerNames(row: unknown[]): string[] {
 
 /** "4 days 3 hours", for messages that tell a person how old a backup is. */
 export function describeAge(fromIso: string, nowMs: number): string {
-  const ms = Math.max(0, nowMs - Date.parse(fromIso));
-  const minutes = Math.floor(ms / 60000);
-  if (minutes < 60) return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+  const unit = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const minutes = Math.floor(Math.max(0, nowMs - Date.parse(fromIso)) / 60000);
+  if (minutes < 60) return unit(minutes, 'minute');
   const hours = Math.floor(minutes / 60);
-  if (hours < 48) return `${hours} hour${hours === 1 ? '' : 's'}`;
-  const days = Math.floor(hours / 24);
-  const rest = hours - days * 24;
-  return `${days} days${rest ? ` ${rest} hour${rest === 1 ? '' : 's'}` : ''}`;
+  if (hours < 48) return unit(hours, 'hour');
+  const rest = hours % 24;
+  return `${unit(Math.floor(hours / 24), 'day')}${rest ? ` ${unit(rest, 'hour')}` : ''}`;
 }

@@ -3,14 +3,14 @@
 //   digest-source (chunked) -> copy -> digest-copy (chunked) -> record
 // The source digest is taken before the copy and checked on the copy, so an edit anywhere in
 // between shows up as a mismatch instead of a silently different backup.
-import { DIGEST_SEED, digestNextChunk, isDigestDone } from '../digest';
+import { DIGEST_SEED, isDigestDone, startDigest } from '../digest';
 import { DriveFileLike, Env, SpreadsheetLike, SheetLike } from '../gas';
 import { isPermissionError, isTransient } from '../retry';
 import { removeMigrationProtection } from '../protection';
-import { BackupRecord, ChunkCursor } from '../state';
+import { BackupRecord } from '../state';
 import { columnLetter } from '../preflight';
-import { repeatWithin, unitBudget } from '../chunking';
-import { CheckpointData, Step, StepContext, StepOutcome, num, plural } from './types';
+import { digestWithin, unitBudget } from '../chunking';
+import { CheckpointData, StepContext, fail, num, plural, progress, running, step } from './types';
 import { formatWhen } from '../wording';
 
 type Phase = 'digest-source' | 'copy' | 'digest-copy';
@@ -35,17 +35,6 @@ function int(d: CheckpointData, k: string): number {
   return typeof v === 'number' ? v : 0;
 }
 
-function running(cursor: ChunkCursor, data: CheckpointData, detail: string, rowsTotal: number): StepOutcome {
-  return {
-    state: 'running',
-    detail,
-    cursor,
-    data,
-    rowsDone: Math.max(0, cursor.nextRow - 1),
-    rowsTotal,
-  };
-}
-
 function openCopySheet(ctx: StepContext, id: string): SheetLike | null {
   try {
     return ctx.env.openSpreadsheetById(id).getSheetByName(ctx.config.targetSheet);
@@ -55,207 +44,172 @@ function openCopySheet(ctx: StepContext, id: string): SheetLike | null {
   }
 }
 
-export const createBackup: Step = {
-  id: 'create_backup',
-  title: 'Back up the spreadsheet',
+/** Why a backup taken before the v3 columns is kept rather than a new copy made. */
+function keptV21(env: Env, b: BackupRecord): string {
+  return `v2.1 backup "${b.name}" taken ${formatWhen(env, b.createdAt)}: the sheet already has v3 columns, so a new copy would not be v2.1`;
+}
 
-  plan(p) {
-    const n = p.layout.columnCountBefore;
-    const changes: string[] = [];
-    if (p.layout.v3Present.length > 0 && p.backup) {
-      changes.push(
-        `Keep the existing v2.1 backup "${p.backup.name}" (taken ${formatWhen(p.env, p.backup.createdAt)}); the sheet already has v3 columns, so a new copy would not be a v2.1 backup.`,
-      );
-    } else {
-      changes.push(
-        `Copy the whole spreadsheet "${p.spreadsheetName}" to a new file named "${p.backupName}"` +
-          (p.config.backupFolderId ? ` in the Drive folder ${p.config.backupFolderId}.` : ' in your My Drive.'),
-      );
-      changes.push(
-        `Prove the copy equals "${p.config.targetSheet}": digest of rows 1–${num(p.lastRow)} × columns A–${columnLetter(n)} (${plural(n, 'column')}), read in chunks of ${num(p.chunkRows)} rows, on the source and then on the copy.`,
-      );
-      if (p.backup) {
-        changes.push(
-          `If the previous backup "${p.backup.name}" still holds exactly this data, keep it instead of copying again; otherwise the new copy replaces its record (the old file is kept).`,
-        );
-      }
-    }
-    return { id: 'create_backup', title: this.title, changes };
+export const createBackup = step(
+  'create_backup',
+  'Back up the spreadsheet',
+  (p) => {
+    const b = p.backup;
+    if (p.layout.v3Present.length && b) return [`Keep the ${keptV21(p.env, b)}.`];
+    const changes = [
+      `Copy the spreadsheet "${p.spreadsheetName}" to "${p.backupName}" in ${p.config.backupFolderId ? `the Drive folder ${p.config.backupFolderId}` : 'your My Drive'}.`,
+      `Prove the copy equal to "${p.config.targetSheet}": digest rows 1–${num(p.lastRow)} × columns A–${columnLetter(p.layout.columnCountBefore)} in chunks of ${num(p.chunkRows)} rows, on the source then on the copy.`,
+    ];
+    if (b) changes.push(`If the backup "${b.name}" still holds exactly this data, keep it instead of copying; otherwise the new copy replaces its record (the old file stays).`);
+    return changes;
   },
-
-  changed(cp) {
-    const d = cp.data || {};
-    if (cp.state === 'done' && d.reusedBackup !== true && str(d, 'backupName')) return `the backup file "${str(d, 'backupName')}" was created (nothing in the sheet changed)`;
-    return null;
-  },
-
-  run(ctx, cp) {
-    const n = ctx.layout.columnCountBefore;
-    const data: CheckpointData = { ...(cp.data || {}) };
+  (ctx, cp) => {
+    const { env, config, ss, sheet, layout } = ctx;
+    const n = layout.columnCountBefore;
+    const tab = `"${config.targetSheet}"`;
+    const data: CheckpointData = { ...cp.data };
     let cursor = cp.cursor;
 
     if (!cursor) {
-      if (ctx.layout.v3Present.length > 0 && ctx.backup && ctx.backup.spreadsheetId === ctx.ss.getId()) {
+      const b = ctx.backup;
+      if (layout.v3Present.length && b && b.spreadsheetId === ss.getId()) {
         // Only a backup taken while the sheet was pure v2.1 is a v2.1 backup: keep it.
-        const b = ctx.backup;
-        if (!backupFileAlive(ctx.env, b)) {
-          return {
-            state: 'failed',
-            detail:
-              `the v2.1 backup "${b.name}" (${b.url}) recorded on ${formatWhen(ctx.env, b.createdAt)} is missing or in the trash, and the sheet already has v3 columns (${ctx.layout.v3Present.join(', ')}), so a new copy would not be a v2.1 backup. ` +
-              `Restore that file from the Drive trash and run again; if it is lost for good, delete the v3 columns so the sheet is pure v2.1 again and run again (a new backup is then taken)`,
-          };
+        if (!backupFileAlive(env, b)) {
+          return fail(
+            `the v2.1 backup "${b.name}" (${b.url}) is missing or in the trash, and the sheet already has v3 columns (${layout.v3Present.join(', ')}), so a new copy would not be v2.1. ` +
+              'Restore that file from the Drive trash; if it is lost for good, delete the v3 columns so that a new backup is taken',
+          );
         }
         if (b.columnCount !== n) {
-          return {
-            state: 'failed',
-            detail: `the recorded v2.1 backup "${b.name}" has ${b.columnCount} v2.1 columns but the sheet now has ${n}, so it is not a backup of this sheet. Restore the sheet's v2.1 columns, or roll back, then run again`,
-          };
+          return fail(`the v2.1 backup "${b.name}" has ${b.columnCount} columns, the sheet now ${n}: it is not a backup of this sheet. Restore the sheet's v2.1 columns, or roll back`);
         }
-        return {
-          state: 'done',
-          detail: `Kept the v2.1 backup "${b.name}" taken ${formatWhen(ctx.env, b.createdAt)}: the sheet already has v3 columns, so a new copy would not be a v2.1 backup.`,
-          data: { backupId: b.id, reusedBackup: true },
-        };
+        return { state: 'done', detail: `Kept the ${keptV21(env, b)}.`, data: { backupId: b.id, reusedBackup: true } };
       }
-      const lastRow = ctx.sheet.getLastRow();
-      data.columnCount = n;
-      data.sourceLastRow = lastRow;
-      data.sourceMaxRows = ctx.sheet.getMaxRows();
-      data.sourceMaxColumns = ctx.sheet.getMaxColumns();
-      data.sheetId = ctx.sheet.getSheetId();
-      cursor = { phase: 'digest-source', nextRow: 1, lastRow, acc: DIGEST_SEED };
+      const lastRow = sheet.getLastRow();
+      Object.assign(data, { columnCount: n, sourceLastRow: lastRow, sourceMaxRows: sheet.getMaxRows(), sourceMaxColumns: sheet.getMaxColumns(), sheetId: sheet.getSheetId() });
+      cursor = { phase: 'digest-source', ...startDigest(1, lastRow) };
     }
     const lastRow = int(data, 'sourceLastRow');
+    const maxRows = int(data, 'sourceMaxRows');
+    const maxColumns = int(data, 'sourceMaxColumns');
+    const go = (phase: Phase, nextRow: number, detail: string, acc?: string) =>
+      running(detail, { phase, nextRow, lastRow, acc }, Math.max(0, nextRow - 1), lastRow, data);
     const phase = cursor.phase as Phase;
     // A run sized by cells digests chunk after chunk while the unit's budget lasts.
     const budget = unitBudget(ctx);
 
     if (phase === 'digest-source') {
-      const p = repeatWithin(
-        budget,
-        { nextRow: cursor.nextRow, lastRow: cursor.lastRow, acc: cursor.acc || DIGEST_SEED },
-        (from) => digestNextChunk(ctx.sheet, from, n, ctx.chunkRows, ctx.env.sha256Hex),
-        (at) => !isDigestDone(at),
-      );
-      if (!isDigestDone(p)) {
-        return running({ phase, nextRow: p.nextRow, lastRow: p.lastRow, acc: p.acc }, data, `Reading "${ctx.config.targetSheet}" for the backup digest: ${num(p.nextRow - 1)} of ${num(lastRow)} rows.`, lastRow);
-      }
+      const p = digestWithin(budget, cursor, sheet, n, ctx.chunkRows, env.sha256Hex);
+      if (!isDigestDone(p)) return go(phase, p.nextRow, progress(`Digest of ${tab} for the backup`, p.nextRow - 1, lastRow), p.acc);
       data.sourceDigest = p.acc;
       const prior = ctx.backup;
       if (
         prior &&
-        prior.spreadsheetId === ctx.ss.getId() &&
-        prior.sheetName === ctx.config.targetSheet &&
+        prior.spreadsheetId === ss.getId() &&
+        prior.sheetName === config.targetSheet &&
         prior.columnCount === n &&
         prior.lastRow === lastRow &&
-        prior.maxRows === int(data, 'sourceMaxRows') &&
-        prior.maxColumns === int(data, 'sourceMaxColumns') &&
+        prior.maxRows === maxRows &&
+        prior.maxColumns === maxColumns &&
         prior.chunkRows === ctx.chunkRows &&
         prior.digest === p.acc &&
-        backupFileAlive(ctx.env, prior)
+        backupFileAlive(env, prior)
       ) {
         // The recorded backup already holds exactly this data: prove the file still does,
         // instead of copying again.
-        data.copyId = prior.id;
-        data.backupName = prior.name;
-        data.reusedBackup = true;
-        return running({ phase: 'digest-copy', nextRow: 1, lastRow, acc: DIGEST_SEED }, data, `The existing backup "${prior.name}" has the same digest; checking the file itself.`, lastRow);
+        Object.assign(data, { copyId: prior.id, backupName: prior.name, reusedBackup: true });
+        return go('digest-copy', 1, `The backup "${prior.name}" has the same digest; checking the file.`, DIGEST_SEED);
       }
-      data.backupName = backupName(ctx.config.backupNamePattern, ctx.ss, ctx.env, ctx.env.now());
-      return running({ phase: 'copy', nextRow: lastRow + 1, lastRow }, data, `Digest of "${ctx.config.targetSheet}" taken (${plural(lastRow, 'row')}); copying the spreadsheet next.`, lastRow);
+      data.backupName = backupName(config.backupNamePattern, ss, env, env.now());
+      return go('copy', lastRow + 1, `Digest of ${tab} taken (${plural(lastRow, 'row')}); copying next.`);
     }
 
     if (phase === 'copy') {
       const name = str(data, 'backupName');
       const copy = copySpreadsheet(ctx, name);
-      data.copyId = copy.id;
-      data.copyUrl = copy.url;
-      data.copiedAt = new Date(ctx.env.now()).toISOString();
-      data.reusedBackup = false;
-      ctx.log.info('create_backup', `Copied the spreadsheet to "${name}" (${copy.url}); proving the copy next.`);
-      return running({ phase: 'digest-copy', nextRow: 1, lastRow, acc: DIGEST_SEED }, data, `Copied to "${name}"; checking the copy.`, lastRow);
+      Object.assign(data, { copyId: copy.id, copyUrl: copy.url, copiedAt: new Date(env.now()).toISOString(), reusedBackup: false });
+      ctx.log.info('create_backup', `Copied to "${name}" (${copy.url}).`);
+      return go('digest-copy', 1, `Copied to "${name}"; checking the copy.`, DIGEST_SEED);
     }
 
     // digest-copy
     const copyId = str(data, 'copyId');
+    const name = str(data, 'backupName');
     const reused = data.reusedBackup === true;
     const copySheet = openCopySheet(ctx, copyId);
-    let mismatch: string | null = null;
-    let p = { nextRow: cursor.nextRow, lastRow: cursor.lastRow, acc: cursor.acc || DIGEST_SEED };
+    let mismatch = '';
+    let acc = '';
     if (!copySheet) {
-      mismatch = `the copy has no "${ctx.config.targetSheet}" tab or cannot be opened`;
+      mismatch = `the copy has no ${tab} tab or cannot be opened`;
     } else {
       if (cursor.nextRow === 1) {
         // The copy was taken while the tab was protected for the migration and carries that
         // protection, which would keep the backup's other editors out of it for good. Removed
         // here, before the check, so that an execution dying right after the copy still gets
         // it removed on the resume. Only ours (by its description) goes.
-        removeMigrationProtection(ctx.env, copySheet);
+        removeMigrationProtection(env, copySheet);
         const dims = [copySheet.getLastRow(), copySheet.getMaxRows(), copySheet.getMaxColumns()];
-        const want = [lastRow, int(data, 'sourceMaxRows'), int(data, 'sourceMaxColumns')];
+        const want = [lastRow, maxRows, maxColumns];
         if (dims.some((v, i) => v !== want[i])) {
-          mismatch = `the copy's "${ctx.config.targetSheet}" is ${dims[0]} rows of content in a ${dims[1]} × ${dims[2]} grid, the source was ${want[0]} in ${want[1]} × ${want[2]}`;
+          mismatch = `the copy's ${tab} has ${dims[0]} rows of content in a ${dims[1]} × ${dims[2]} grid, the source ${want[0]} in ${want[1]} × ${want[2]}`;
         }
       }
       if (!mismatch) {
-        p = repeatWithin(budget, p, (from) => digestNextChunk(copySheet, from, n, ctx.chunkRows, ctx.env.sha256Hex), (at) => !isDigestDone(at));
-        if (!isDigestDone(p)) {
-          return running({ phase: 'digest-copy', nextRow: p.nextRow, lastRow, acc: p.acc }, data, `Checking the backup copy: ${num(p.nextRow - 1)} of ${num(lastRow)} rows.`, lastRow);
-        }
-        if (p.acc !== str(data, 'sourceDigest')) mismatch = 'the digest of its values and formulas differs from the source';
+        const p = digestWithin(budget, cursor, copySheet, n, ctx.chunkRows, env.sha256Hex);
+        if (!isDigestDone(p)) return go('digest-copy', p.nextRow, progress('Checking the copy', p.nextRow - 1, lastRow), p.acc);
+        acc = p.acc;
+        if (acc !== str(data, 'sourceDigest')) mismatch = 'its digest differs from the source';
       }
     }
 
     if (mismatch) {
       if (reused) {
-        ctx.log.warn('create_backup', `The existing backup "${str(data, 'backupName')}" no longer matches its record (${mismatch}); taking a new one.`);
-        data.backupName = backupName(ctx.config.backupNamePattern, ctx.ss, ctx.env, ctx.env.now());
+        ctx.log.warn('create_backup', `The backup "${name}" no longer matches its record (${mismatch}); taking a new one.`);
+        data.backupName = backupName(config.backupNamePattern, ss, env, env.now());
         data.reusedBackup = false;
         delete data.copyId;
-        return running({ phase: 'copy', nextRow: lastRow + 1, lastRow }, data, 'The existing backup changed since it was taken; making a new copy.', lastRow);
+        return go('copy', lastRow + 1, 'The existing backup changed since it was taken; making a new copy.');
       }
-      const fate = discardCopy(ctx, copyId, str(data, 'backupName'));
-      return {
-        state: 'failed',
-        // No cursor: a re-run starts the backup again from the source digest.
-        detail:
-          `the backup copy "${str(data, 'backupName')}" does not equal "${ctx.config.targetSheet}": ${mismatch}. The sheet was probably edited while the backup was being made. ` +
-          `${fate}; the sheet itself was not changed. Run again to take a new backup (ask others to stop editing the sheet meanwhile)`,
-      };
+      // No cursor: a re-run starts the backup again from the source digest.
+      return fail(
+        `the copy "${name}" does not equal ${tab}: ${mismatch}; the sheet was probably edited meanwhile. ` +
+          `${discardCopy(ctx, copyId, name)}; the sheet itself was not changed. Ask others to stop editing, then run again`,
+      );
     }
 
+    const prev = ctx.backup;
+    const same = prev && prev.id === copyId ? prev : null;
     const record: BackupRecord = {
       v: 1,
       id: copyId,
-      name: str(data, 'backupName'),
-      url: str(data, 'copyUrl') || (ctx.backup && ctx.backup.id === copyId ? ctx.backup.url : ''),
-      createdAt: str(data, 'copiedAt') || (ctx.backup && ctx.backup.id === copyId ? ctx.backup.createdAt : new Date(ctx.env.now()).toISOString()),
-      createdBy: reused && ctx.backup ? ctx.backup.createdBy : ctx.run.startedBy,
-      spreadsheetId: ctx.ss.getId(),
-      sheetName: ctx.config.targetSheet,
+      name,
+      url: str(data, 'copyUrl') || (same ? same.url : ''),
+      createdAt: str(data, 'copiedAt') || (same ? same.createdAt : new Date(env.now()).toISOString()),
+      createdBy: reused && prev ? prev.createdBy : ctx.run.startedBy,
+      spreadsheetId: ss.getId(),
+      sheetName: config.targetSheet,
       sheetId: int(data, 'sheetId'),
       columnCount: n,
       lastRow,
-      maxRows: int(data, 'sourceMaxRows'),
-      maxColumns: int(data, 'sourceMaxColumns'),
-      digest: p.acc,
+      maxRows,
+      maxColumns,
+      digest: acc,
       chunkRows: ctx.chunkRows,
     };
     if (!reused) ctx.store.writeBackup(record);
-    const outData: CheckpointData = { backupId: record.id, backupName: record.name, reusedBackup: reused };
     return {
       state: 'done',
-      detail: reused
-        ? `Kept the existing backup "${record.name}": it still equals "${ctx.config.targetSheet}" (${plural(lastRow, 'row')} × ${plural(n, 'column')}).`
-        : `Backup "${record.name}" created and proved equal to "${ctx.config.targetSheet}" (${plural(lastRow, 'row')} × ${plural(n, 'column')}).`,
-      data: outData,
+      detail: `${reused ? `Kept the existing backup "${name}": it still equals` : `Backup "${name}" created and proved equal to`} ${tab} (${plural(lastRow, 'row')} × ${plural(n, 'column')}).`,
+      data: { backupId: copyId, backupName: name, reusedBackup: reused },
       backup: reused ? undefined : record,
       rowsDone: lastRow,
       rowsTotal: lastRow,
     };
   },
-};
+  (cp) => {
+    const name = str(cp.data || {}, 'backupName');
+    return cp.state === 'done' && cp.data?.reusedBackup !== true && name ? `the backup file "${name}" was created (nothing in the sheet changed)` : null;
+  },
+);
 
 /**
  * Copies the spreadsheet. A copy is not idempotent, so an earlier attempt that died after
@@ -302,5 +256,5 @@ function discardCopy(ctx: StepContext, id: string, name: string): string {
   const marked = `${name} (NOT A BACKUP - incomplete copy, delete it)`;
   const copy = ctx.env.openSpreadsheetById(id);
   if (copy.getName() !== marked && copy.rename) copy.rename(marked);
-  return `The copy was renamed "${marked}" (Sheet Migrator may not delete files); delete it from your Drive`;
+  return `The copy was renamed "${marked}" (Sheet Migrator may not delete files); delete it`;
 }

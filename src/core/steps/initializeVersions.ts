@@ -5,7 +5,7 @@
 import { CellValue } from '../gas';
 import { columnLetter } from '../preflight';
 import { ChunkCursor } from '../state';
-import { Step, StepContext, num, plural, rowSpan } from './types';
+import { fail, initialValues, num, plural, progress, rowSpan, running, step } from './types';
 import { NewColumn } from '../config';
 import { repeatWithin, rowsPerCall, unitBudget } from '../chunking';
 
@@ -33,54 +33,43 @@ function counters(c: ChunkCursor | undefined): Record<string, number> {
   return { written: 0, alreadySet: 0, kept: 0, ...(c && c.counters ? c.counters : {}) };
 }
 
-function describe(ctx: StepContext, cols: NewColumn[], first: number, lastRow: number, k: Record<string, number>): string {
-  const what = cols.map((c) => `${c.name} = ${JSON.stringify(c.initialValue)}`).join(', ');
-  const rows = lastRow - first + 1;
-  let s = rows > 0 ? `${what} on ${plural(k.written + k.alreadySet, 'row')} (${rowSpan(first, lastRow)})` : `No data rows below the header; nothing to set`;
-  if (k.alreadySet > 0 && rows > 0) s += `, ${num(k.alreadySet)} of them already set`;
-  s += '.';
-  if (k.kept > 0) s += ` ${plural(k.kept, 'row')} already held another value, left as ${k.kept === 1 ? 'it was' : 'they were'}.`;
+function describe(cols: NewColumn[], first: number, lastRow: number, k: Record<string, number>): string {
+  let s =
+    lastRow >= first
+      ? `${initialValues(cols)} on ${plural(k.written + k.alreadySet, 'row')} (${rowSpan(first, lastRow)})${k.alreadySet ? `, ${num(k.alreadySet)} of them already set` : ''}.`
+      : 'No data rows; nothing to set.';
+  if (k.kept) s += ` ${plural(k.kept, 'row')} already held another value, left as is.`;
   return s;
 }
 
-export const initializeVersions: Step = {
-  id: 'initialize_versions',
-  title: 'Set version = 0 on every row',
-
-  plan(p) {
-    const cols = initialisedColumns(p.config.newColumns);
+export const initializeVersions = step(
+  'initialize_versions',
+  'Set version = 0 on every row',
+  (p) => {
+    const L = p.layout;
     const first = p.config.headerRow + 1;
     const rows = Math.max(0, p.lastRow - first + 1);
     const chunk = p.chunkCells ? rowsPerCall(p.chunkCells, 1) : p.chunkRows;
-    const start = p.layout.columnCountBefore + 1;
     const position = (name: string) => {
-      const present = p.layout.v3Present.indexOf(name);
-      if (present >= 0) return start + present;
-      return p.layout.headers.length + 1 + p.layout.v3Missing.indexOf(name);
+      const present = L.v3Present.indexOf(name);
+      return present >= 0 ? L.columnCountBefore + 1 + present : L.headers.length + 1 + L.v3Missing.indexOf(name);
     };
-    const changes = cols.map(
+    const changes = initialisedColumns(p.config.newColumns).map(
       (c) =>
         `Set ${c.name} (column ${columnLetter(position(c.name))}) = ${JSON.stringify(c.initialValue)} on ${plural(rows, 'row')}` +
-        (rows ? ` (${rowSpan(first, p.lastRow)}), only where the cell is empty (a value already there is kept and reported), in ${plural(Math.ceil(rows / chunk), 'chunk')} of up to ${num(chunk)} rows.` : '.'),
+        (rows ? ` (${rowSpan(first, p.lastRow)}) where empty (other values are kept and reported), in ${plural(Math.ceil(rows / chunk), 'chunk')} of up to ${num(chunk)} rows.` : '.'),
     );
     const cursor = p.checkpoint && p.checkpoint.cursor;
     if (cursor) changes.push(`Resume at row ${num(cursor.nextRow)}.`);
-    return { id: 'initialize_versions', title: this.title, changes };
+    return changes;
   },
-
-  changed(cp) {
-    const k = counters(cp.cursor);
-    const written = cp.state === 'done' && cp.data && typeof cp.data.written === 'number' ? cp.data.written : k.written;
-    return written > 0 ? `the new version values were written on ${plural(written, 'row')}` : null;
-  },
-
-  run(ctx, cp) {
+  (ctx, cp) => {
     const cols = initialisedColumns(ctx.config.newColumns);
     const first = ctx.config.headerRow + 1;
     const positions = cols.map((c) => ctx.layout.headers.lastIndexOf(c.name) + 1);
     const missing = cols.filter((c, i) => positions[i] <= ctx.layout.columnCountBefore);
     if (missing.length) {
-      return { state: 'failed', detail: `the column${missing.length > 1 ? 's' : ''} ${missing.map((c) => c.name).join(', ')} ${missing.length > 1 ? 'are' : 'is'} not among the v3 columns at the end of the sheet` };
+      return fail(`${missing.map((c) => c.name).join(', ')} not found among the v3 columns at the end of the sheet`);
     }
     // Every read and write is one column wide: a run sized by cells takes that many rows at once.
     const chunkRows = ctx.chunkCells ? rowsPerCall(ctx.chunkCells, 1) : ctx.chunkRows;
@@ -128,20 +117,18 @@ export const initializeVersions: Step = {
     const rowsTotal = Math.max(0, cursor.lastRow - first + 1);
     const rowsDone = Math.max(0, cursor.nextRow - first);
     if (cursor.nextRow <= cursor.lastRow) {
-      return {
-        state: 'running',
-        detail: `${cols.map((c) => c.name).join(', ')}: ${num(rowsDone)} of ${num(rowsTotal)} rows done.`,
-        cursor,
-        rowsDone,
-        rowsTotal,
-      };
+      return running(progress(cols.map((c) => c.name).join(', '), rowsDone, rowsTotal), cursor, rowsDone, rowsTotal);
     }
     return {
       state: 'done',
-      detail: describe(ctx, cols, first, cursor.lastRow, k),
+      detail: describe(cols, first, cursor.lastRow, k),
       data: { rowsInitialized: k.written + k.alreadySet, written: k.written, alreadySet: k.alreadySet, kept: k.kept, lastRow: cursor.lastRow },
       rowsDone: rowsTotal,
       rowsTotal,
     };
   },
-};
+  (cp) => {
+    const written = cp.state === 'done' && typeof cp.data?.written === 'number' ? cp.data.written : counters(cp.cursor).written;
+    return written > 0 ? `the new version values were written on ${plural(written, 'row')}` : null;
+  },
+);

@@ -2,10 +2,10 @@
 // whole short step, or one chunk of a long one) and says where it stopped; the coordinator
 // saves that as the step's checkpoint before anything else happens, so a step never holds
 // progress that is not on disk.
-import { MigrationConfig } from '../config';
+import { MigrationConfig, NewColumn } from '../config';
 import { Env, SheetLike, SpreadsheetLike } from '../gas';
 import { MigrationLog } from '../log';
-import { HeaderAnalysis } from '../preflight';
+import { columnLetter, HeaderAnalysis } from '../preflight';
 import { BackupRecord, ChunkCursor, HistoryEntry, RunState, StateStore, StepCheckpoint } from '../state';
 import { PlannedStep, StepId } from '../types';
 
@@ -89,4 +89,38 @@ export function planStep(step: Step, p: PlanContext): PlannedStep {
   const cp = p.checkpoint;
   if (cp && cp.state === 'done') return { id: step.id, title: step.title, changes: [`Already done: ${cp.detail || 'finished'}.`] };
   return step.plan(p);
+}
+
+/** A step from its parts, so that every step has the same shape; `changed` defaults to "nothing". */
+export function step(id: StepId, title: string, changes: (p: PlanContext) => string[], run: Step['run'], changed: Step['changed'] = () => null): Step {
+  return { id, title, plan: (p) => ({ id, title, changes: changes(p) }), run, changed };
+}
+
+export function fail(detail: string, data?: CheckpointData): StepOutcome {
+  return { state: 'failed', detail, data };
+}
+
+/** A unit that stopped part-way: the next one resumes at `cursor`. */
+export function running(detail: string, cursor: ChunkCursor, rowsDone: number, rowsTotal: number, data?: CheckpointData): StepOutcome {
+  return { state: 'running', detail, cursor, data, rowsDone, rowsTotal };
+}
+
+/** "Checking the copy: 1,200 of 2,501 rows." */
+export function progress(what: string, done: number, total: number): string {
+  return `${what}: ${num(done)} of ${num(total)} rows.`;
+}
+
+/** "Ocupado_Por empty, version = 0" */
+export function initialValues(cols: NewColumn[]): string {
+  return cols.map((c) => `${c.name} ${c.initialValue === '' ? 'empty' : `= ${JSON.stringify(c.initialValue)}`}`).join(', ');
+}
+
+/** "version at BP, Notas at BQ": names in consecutive columns from `first`. */
+export function placed(names: string[], first: number): string {
+  return names.map((n, i) => `${n} at ${columnLetter(first + i)}`).join(', ');
+}
+
+/** The v2.1 column count the run started with (pinned in the run), else this header's. */
+export function columnsBefore(ctx: StepContext): number {
+  return ctx.run.columnCountBefore ?? ctx.layout.columnCountBefore;
 }

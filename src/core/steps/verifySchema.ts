@@ -3,45 +3,31 @@
 // header row, finds each of them there.
 import { columnMapFor, invalidateColumnMap } from '../columnMap';
 import { columnLetter } from '../preflight';
-import { Step } from './types';
+import { columnsBefore, fail, placed, step } from './types';
 
-export const verifySchema: Step = {
-  id: 'verify_schema',
-  title: 'Check the v3 schema',
-
-  plan(p) {
+export const verifySchema = step(
+  'verify_schema',
+  'Check the v3 schema',
+  (p) => {
     const before = p.layout.columnCountBefore;
     const n = p.config.newColumns.length;
-    const first = before + 1;
-    return {
-      id: 'verify_schema',
-      title: this.title,
-      changes: [
-        `Check (read only) that "${p.config.targetSheet}" has ${before} + ${n} = ${before + n} columns, ` +
-          `with ${p.config.newColumns.map((c, i) => `${c.name} at ${columnLetter(first + i)}`).join(', ')} exactly once each, and that the column map finds them.`,
-      ],
-    };
+    return [
+      `Check (read only) that "${p.config.targetSheet}" has ${before} + ${n} = ${before + n} columns, with ` +
+        `${placed(p.config.newColumns.map((c) => c.name), before + 1)} once each, found by the column map.`,
+    ];
   },
-
-  changed() {
-    return null;
-  },
-
-  run(ctx) {
+  (ctx) => {
     const L = ctx.layout;
     const names = ctx.config.newColumns.map((c) => c.name);
-    const before = ctx.run.columnCountBefore === null ? L.columnCountBefore : ctx.run.columnCountBefore;
+    const before = columnsBefore(ctx);
     const expected = before + names.length;
+    const planned = ctx.config.expectedColumnCountBefore;
     const failures: string[] = [];
-    if (L.headers.length !== expected) {
-      failures.push(`the sheet has ${L.headers.length} columns, expected ${before} + ${names.length} = ${expected}`);
-    }
-    if (ctx.config.expectedColumnCountBefore !== null && expected !== ctx.config.expectedColumnCountBefore + names.length) {
-      failures.push(`the plan expects ${ctx.config.expectedColumnCountBefore + names.length} columns after the migration`);
-    }
+    if (L.headers.length !== expected) failures.push(`the sheet has ${L.headers.length} columns, expected ${before} + ${names.length} = ${expected}`);
+    if (planned !== null && expected !== planned + names.length) failures.push(`the plan expects ${planned + names.length} columns after the migration`);
     if (L.v3Missing.length) failures.push(`missing at the end: ${L.v3Missing.join(', ')}`);
     if (L.columnCountBefore !== before) {
-      failures.push(`the v3 columns start after column ${columnLetter(L.columnCountBefore)}, not after ${columnLetter(before)} as when the migration started`);
+      failures.push(`the v3 columns start after column ${columnLetter(L.columnCountBefore)}, not ${columnLetter(before)} as when the migration started`);
     }
     L.problems.forEach((pr) => failures.push(pr.message.replace(/\.$/, '')));
 
@@ -56,12 +42,10 @@ export const verifySchema: Step = {
       }
     });
 
-    if (failures.length) {
-      return { state: 'failed', detail: `the v3 schema is not in place: ${failures.join('; ')}` };
-    }
+    if (failures.length) return fail(`the v3 schema is not in place: ${failures.join('; ')}`);
     return {
       state: 'done',
       detail: `${expected} columns = ${before} + ${names.length}; ${names.map((n) => `${n} at ${columnLetter(map.indexOf(n))}`).join(', ')}; the column map recognises them.`,
     };
   },
-};
+);
