@@ -106,7 +106,7 @@ export function tableRows(res: BenchResults): string[][] {
   add('Executions: migration / verify / rollback', (r) => `${r.migration.executions} / ${r.buckets.verify.executions} / ${r.buckets.rollback.executions}`);
   for (const id of STEP_IDS) add(`Modelled s · ${id}`, (r) => `${s1(r.buckets[id].modelledSeconds)} (${r.buckets[id].executions} ex.)`);
   add('Modelled s · migration total', (r) => s1(r.migration.modelledSeconds));
-  add('Modelled s · verify', (r) => s1(r.buckets.verify.modelledSeconds) + (r.verify.skipped.length ? ` (skipped: ${r.verify.skipped.join(', ')})` : ''));
+  add('Modelled s · verify', (r) => `${s1(r.buckets.verify.modelledSeconds)} (${r.verify.calls} ex.)` + (r.verify.skipped.length ? ` (not finished: ${r.verify.skipped.join(', ')})` : ''));
   add('Modelled s · rollback', (r) => s1(r.buckets.rollback.modelledSeconds));
   add('Modelled s · total', (r) => s1(r.total.modelledSeconds));
   add(`Largest single execution (budget ${S[0].budgetSeconds} s)`, (r) => `${s2(r.largestExecution.seconds)} s (${r.largestExecution.where})`);

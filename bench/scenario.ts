@@ -1,6 +1,7 @@
 // One benchmark size: a generated v2.1 workbook, the full migration driven the way the sidebar
 // drives it (runMigrationStep again and again, each call one execution of the real
-// dist/Code.js), then verifyMigration, then rollbackMigration({confirm: true}) until complete;
+// dist/Code.js), then verifyMigration({seed, resume}) until complete, then
+// rollbackMigration({confirm: true}) until complete;
 // and the naive baseline on a fresh copy of the same workbook.
 import * as path from 'path';
 import { createEmulator, createSampleWorkbook, COST_MODEL } from '../emulator';
@@ -35,7 +36,8 @@ export interface SizeResult {
   bytesPerCell: { values: number; formulas: number };
   buckets: Record<Bucket, BucketResult>;
   migration: { executions: number; modelledSeconds: number; ok: boolean; message: string };
-  verify: { ok: boolean; message: string; skipped: string[] };
+  /** calls: verify executions until complete (a big sheet's digest is continued call after call). */
+  verify: { ok: boolean; complete: boolean; calls: number; message: string; skipped: string[] };
   rollback: { ok: boolean; calls: number; message: string };
   total: { executions: number; modelledSeconds: number };
   largestExecution: { seconds: number; where: Bucket | null };
@@ -181,16 +183,28 @@ export function runSize(opts: SizeOptions): SizeResult {
     }
   }
 
-  // --- verify -------------------------------------------------------------------------------
-  progress(`verify · ${modelledTotal.toFixed(1)} s modelled`);
-  let v: any;
-  try {
-    v = call<any>('verifyMigration', [], () => 'verify');
-  } catch (err) {
-    v = { ok: false, message: String((err as Error).message), checks: [] };
+  // --- verify, the sidebar's way: again with { seed, resume } while not complete -------------
+  let v: any = null;
+  let verifyCalls = 0;
+  for (let i = 0; i < maxCalls; i++) {
+    progress(`verify · ${verifyCalls} calls · ${modelledTotal.toFixed(1)} s modelled`);
+    verifyCalls++;
+    try {
+      v = call<any>('verifyMigration', v ? [{ seed: v.seed, resume: v.resume }] : [], () => 'verify');
+    } catch (err) {
+      v = { ok: false, complete: true, message: String((err as Error).message), checks: [] };
+    }
+    if (v.complete !== false || !v.resume) break;
   }
-  const verify = { ok: !!v.ok, message: String(v.message || ''), skipped: (v.checks || []).filter((c: any) => c.skipped).map((c: any) => c.id) };
-  if (!verify.ok) checks.push(`verify failed: ${verify.message}`);
+  const verify = {
+    ok: !!v.ok,
+    complete: v.complete !== false,
+    calls: verifyCalls,
+    message: String(v.message || ''),
+    skipped: (v.checks || []).filter((c: any) => c.skipped).map((c: any) => c.id),
+  };
+  if (!verify.complete) checks.push(`verify did not complete in ${verifyCalls} calls: ${verify.message}`);
+  else if (!verify.ok) checks.push(`verify failed: ${verify.message}`);
 
   // --- rollback until complete ------------------------------------------------------------------
   const rollback = { ok: false, calls: 0, message: '' };

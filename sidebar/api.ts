@@ -6,6 +6,7 @@ import type {
   StepResult,
   MigrationReport,
   VerificationReport,
+  VerifyResume,
   RollbackReport,
   LogEntry,
   LogLevel,
@@ -34,6 +35,17 @@ export interface RollbackAnswer extends RollbackReport {
   snapshotWhere?: string;
 }
 
+/**
+ * verifyMigration's answer. A big sheet's digest takes several calls: while `complete` is
+ * false, call again with `{ seed, resume }`. Optional here so an older server still type-checks.
+ */
+export interface VerifyAnswer extends VerificationReport {
+  seed?: number | null;
+  sampledRows?: number[];
+  complete?: boolean;
+  resume?: VerifyResume | null;
+}
+
 export interface LogOptions {
   limit?: number;
   level?: LogLevel;
@@ -46,7 +58,7 @@ export interface ServerApi {
   runMigrationStep(options?: SidebarRunOptions): StepResult;
   runMigration(options?: SidebarRunOptions): MigrationReport;
   startOver(options?: { clientId?: string }): Status;
-  verifyMigration(): VerificationReport;
+  verifyMigration(options?: { seed?: number; resume?: VerifyResume }): VerifyAnswer;
   rollbackMigration(options: { confirm: boolean }): RollbackAnswer;
   getMigrationLog(options?: LogOptions): { entries: LogEntry[] };
 }

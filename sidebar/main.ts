@@ -6,24 +6,23 @@ import type {
   Status,
   StepResult,
   PlannedStep,
-  VerificationReport,
   MigrationReport,
   LogEntry,
   LogLevel,
 } from '../src/core/types';
-import { call, RollbackAnswer } from './api';
+import { call, RollbackAnswer, VerifyAnswer } from './api';
 import { el, fill, byId, Child } from './dom';
-import { explainFailure, PlainError, formatDate, plural } from './format';
+import { explainFailure, PlainError, formatDate, formatNumber, plural } from './format';
 import { downloadJson, reportFileName } from './download';
 import { actionRules, ActionId, Busy, nextStep, settledCount, hasStarted } from './rules';
 import {
   renderBadge, renderFacts, renderProgress, renderSteps, renderBackup, renderReasons, renderLog,
-  panel, planBody, verificationBody, reportBody, rollbackBody, checkCounts, rollbackPhaseWords, NEW_COLUMNS, FROM_VERSION, TO_VERSION,
+  panel, planBody, verificationBody, verifyStopped, reportBody, rollbackBody, checkCounts, rollbackPhaseWords, NEW_COLUMNS, FROM_VERSION, TO_VERSION,
 } from './view';
 
 type Result =
   | { kind: 'plan'; steps: PlannedStep[]; message: string }
-  | { kind: 'verification'; report: VerificationReport }
+  | { kind: 'verification'; report: VerifyAnswer }
   | { kind: 'report'; report: MigrationReport }
   | { kind: 'rollback'; report: RollbackAnswer };
 
@@ -52,6 +51,7 @@ const clientId = (() => {
 /** A run makes no progress this many calls in a row → stop instead of looping for ever. */
 const MAX_STALLED_CALLS = 5;
 const MAX_ROLLBACK_CALLS = 500;
+const MAX_VERIFY_CALLS = 500;
 const WATCH_INTERVAL_MS = 5000;
 
 const state: AppState = {
@@ -119,7 +119,7 @@ function renderButtons(): void {
       button.removeAttribute('title');
     }
   }
-  byId('btn-stop').textContent = state.stopRequested ? 'Stopping after this step…' : 'Stop after this step';
+  byId('btn-stop').textContent = state.busy === 'verify' ? (state.stopRequested ? 'Stopping…' : 'Stop verifying') : state.stopRequested ? 'Stopping after this step…' : 'Stop after this step';
 }
 
 function renderNotices(): Child[] {
@@ -198,7 +198,7 @@ function renderResult(): void {
         body: planBody(r.steps, r.message) });
       break;
     case 'verification':
-      node = panel({ title: 'Verification', kind: r.report.ok ? 'ok' : 'bad', testId: 'verification', onClose: close,
+      node = panel({ title: 'Verification', kind: r.report.ok ? 'ok' : verifyStopped(r.report) ? 'info' : 'bad', testId: 'verification', onClose: close,
         onDownload: () => downloadJson(reportFileName('verification'), r.report),
         body: verificationBody(r.report) });
       break;
@@ -456,19 +456,29 @@ async function doDryRun(): Promise<void> {
 async function doVerify(): Promise<void> {
   if (state.busy) return;
   state.busy = 'verify';
+  state.stopRequested = false;
   state.error = null;
   say('Verifying the sheet…');
   render();
   try {
-    const report = await call('verifyMigration');
+    // A big sheet's digest takes several calls: each continues where the last one stopped.
+    let report = await call('verifyMigration');
+    for (let i = 1; report.complete === false && report.resume && i < MAX_VERIFY_CALLS && !state.stopRequested; i++) {
+      say(`Verifying… rows ${formatNumber(report.resume.nextRow - 1)} of ${formatNumber(report.resume.lastRow)} compared`);
+      report = await call('verifyMigration', { seed: report.seed ?? undefined, resume: report.resume });
+    }
     state.result = { kind: 'verification', report };
     const n = checkCounts(report);
     const notRun = n.notRun ? ` ${plural(n.notRun, 'check')} not run.` : '';
-    say(report.ok ? `Verification passed: all ${plural(n.run, 'check')} OK.${notRun}` : `Verification failed: ${n.failed} of ${plural(n.run, 'check')} failed.${notRun}`);
+    const stopped = verifyStopped(report);
+    say(stopped
+      ? `Verification stopped: rows ${formatNumber(stopped.done)} of ${formatNumber(stopped.of)} compared. Press Verify to start again.`
+      : report.ok ? `Verification passed: all ${plural(n.run, 'check')} OK.${notRun}` : `Verification failed: ${n.failed} of ${plural(n.run, 'check')} failed.${notRun}`);
   } catch (e) {
     showError('verification', e);
   } finally {
     state.busy = null;
+    state.stopRequested = false;
   }
   render();
   renderResult();
@@ -582,9 +592,9 @@ function wire(): void {
   on('runAll', () => void runLoop('all'));
   on('runNext', () => void runLoop('next'));
   on('stop', () => {
-    if (state.busy !== 'run') return;
+    if (state.busy !== 'run' && state.busy !== 'verify') return;
     state.stopRequested = true;
-    say('Will stop when the current step finishes; its progress is saved either way.');
+    say(state.busy === 'verify' ? 'Will stop verifying after this part of the comparison.' : 'Will stop when the current step finishes; its progress is saved either way.');
     renderButtons();
   });
   on('dryRun', () => void doDryRun());

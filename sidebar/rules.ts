@@ -81,8 +81,8 @@ export function actionRules(input: RuleInput): Record<ActionId, ActionRule> {
   };
 
   rules.stop =
-    busy === 'run'
-      ? stopRequested ? off('Will stop when the current step finishes.') : on
+    busy === 'run' || busy === 'verify'
+      ? stopRequested ? off(busy === 'run' ? 'Will stop when the current step finishes.' : 'Will stop after this part of the comparison.') : on
       : off('Nothing is running.');
 
   if (busy) {

@@ -255,14 +255,23 @@ export function checkCounts(report: VerificationReport): { run: number; failed: 
   return { run: report.checks.length - notRun, failed, notRun };
 }
 
+/** A report whose digest was stopped part-way (Stop while verifying): where it got to. */
+export function verifyStopped(report: VerificationReport & { complete?: boolean; resume?: { nextRow: number; lastRow: number } | null }): { done: number; of: number } | null {
+  const r = report.complete === false ? report.resume : null;
+  return r ? { done: r.nextRow - 1, of: r.lastRow } : null;
+}
+
 export function verificationBody(report: VerificationReport): Child[] {
   const n = checkCounts(report);
+  const stopped = verifyStopped(report);
   const notRun = n.notRun ? ` ${plural(n.notRun, 'check')} not run (see below).` : '';
-  const summary = report.ok
-    ? `All ${plural(n.run, 'check')} passed.${notRun}`
-    : `${n.failed} of ${plural(n.run, 'check')} failed.${notRun}`;
+  const summary = stopped
+    ? `Not finished: stopped after ${formatNumber(stopped.done)} of ${formatNumber(stopped.of)} rows; ${n.failed ? `${n.failed} of ${plural(n.run, 'check')} failed` : `${plural(n.run, 'other check')} passed`}.`
+    : report.ok
+      ? `All ${plural(n.run, 'check')} passed.${notRun}`
+      : `${n.failed} of ${plural(n.run, 'check')} failed.${notRun}`;
   return [
-    el('p', { className: report.ok ? 'summary ok' : 'summary bad', 'data-testid': 'verify-summary' }, summary),
+    el('p', { className: report.ok ? 'summary ok' : stopped && !n.failed ? 'summary' : 'summary bad', 'data-testid': 'verify-summary' }, summary),
     // The server's sentence, unless it only repeats a plain "all passed".
     report.message && !(report.ok && !n.notRun) ? el('p', { className: 'step-detail', 'data-testid': 'verify-message' }, report.message) : null,
     el('ul', { className: 'checks' }, ...report.checks.map((c) => {
@@ -272,7 +281,7 @@ export function verificationBody(report: VerificationReport): Child[] {
         el('div', null,
           el('span', { className: 'visually-hidden' }, CHECK_LABEL[kind]),
           el('strong', null, humanize(c.id)),
-          c.skipped ? el('span', { className: 'check-state' }, ' · not run') : null,
+          c.skipped ? el('span', { className: 'check-state' }, ' · not finished') : null,
           c.detail ? el('p', { className: 'step-detail' }, c.detail) : null));
     })),
     el('p', { className: 'muted small' }, `Checked ${formatDate(report.generatedAt)}`),
@@ -285,7 +294,7 @@ const CHECK_ICON = { ok: '✓', bad: '!', skipped: '–' };
 export function rollbackPhaseWords(rb: { phase: string; phaseLabel?: string }): string {
   return rb.phaseLabel || rb.phase.replace(/_/g, ' ');
 }
-const CHECK_LABEL = { ok: 'Passed: ', bad: 'Failed: ', skipped: 'Not run: ' };
+const CHECK_LABEL = { ok: 'Passed: ', bad: 'Failed: ', skipped: 'Not finished: ' };
 
 export function reportBody(report: MigrationReport): Child[] {
   return [

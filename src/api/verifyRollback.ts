@@ -2,15 +2,20 @@
 // (menuVerifyMigration, menuRollbackMigration; see MENU_ITEMS in ui.ts). The menu handlers are
 // the only code here that touches a global (SpreadsheetApp.getUi): the core has no Ui.
 import { createContext } from './context';
-import { verifyMigration as runVerify, VerifyReport } from '../core/verify';
+import { verifyMigration as runVerify, VerifyReport, VerifyResume } from '../core/verify';
 import { rollbackMigration as runRollback, RollbackResult } from '../core/rollback';
 import { formatWhen } from '../core/wording';
 import { appsScriptEnv } from '../adapters/env';
 
-/** Read-only: one check per line and an overall pass/fail. `seed` repeats a row sample. */
-export function verifyMigration(options?: { seed?: number }): VerifyReport {
-  const seed = options && typeof options.seed === 'number' && Number.isFinite(options.seed) ? options.seed : undefined;
-  return runVerify(createContext(), { seed });
+/**
+ * Read-only: one check per line and an overall pass/fail. `seed` repeats a row sample. A big
+ * sheet's digest may need several calls: while `complete === false`, call again with
+ * `{ seed: report.seed, resume: report.resume }` (each call continues where the last stopped).
+ */
+export function verifyMigration(options?: { seed?: number; resume?: VerifyResume }): VerifyReport {
+  const o = options || {};
+  const seed = typeof o.seed === 'number' && Number.isFinite(o.seed) ? o.seed : undefined;
+  return runVerify(createContext(), { seed, resume: o.resume });
 }
 
 /**
@@ -25,9 +30,13 @@ export function rollbackMigration(options?: { confirm?: boolean }): RollbackResu
 
 /** Menu "Verify migration": the report in a dialog, one line per check. */
 export function menuVerifyMigration(): void {
-  const report = verifyMigration();
+  // One execution: a big sheet's digest continues call after call while there is clearly room.
+  const start = Date.now();
+  let report = verifyMigration();
+  while (!report.complete && report.resume && Date.now() - start < MENU_LOOP_MS) report = verifyMigration({ seed: report.seed as number, resume: report.resume });
   const ui = SpreadsheetApp.getUi();
-  ui.alert('Verify migration', verificationText(report), ui.ButtonSet.OK);
+  const tail = report.complete ? '' : '\n\nThe full comparison did not fit in one run: press Verify in the sidebar (Extensions → Sheet Migrator → Open migration sidebar) to finish it.';
+  ui.alert('Verify migration', verificationText(report) + tail, ui.ButtonSet.OK);
 }
 
 /** Menu "Roll back to v2.1…": a YES/NO question that says what will happen, then the rollback. */
@@ -57,14 +66,14 @@ export function menuRollbackMigration(): void {
   // One menu execution may run for 6 minutes: keep calling while there is clearly room.
   const start = Date.now();
   let result = rollbackMigration({ confirm: true });
-  while (result.ok && !result.complete && Date.now() - start < MENU_ROLLBACK_MS) result = rollbackMigration({ confirm: true });
+  while (result.ok && !result.complete && Date.now() - start < MENU_LOOP_MS) result = rollbackMigration({ confirm: true });
   const tail = result.ok && !result.complete ? `\n\nChoose "${title}…" again to continue where it stopped.` : '';
   const link = result.snapshotUrl ? `\n\nSnapshot of the state before the rollback: ${result.snapshotUrl}` : '';
   tell(`${result.message}${link}${tail}`);
 }
 
-/** Time the menu handler keeps calling an unfinished rollback, well under the 6-minute limit. */
-const MENU_ROLLBACK_MS = 240 * 1000;
+/** Time a menu handler keeps calling an unfinished rollback or verify, well under the 6-minute limit. */
+const MENU_LOOP_MS = 240 * 1000;
 
 function verificationText(report: VerifyReport): string {
   const lines = report.checks.map((c) => `${c.skipped ? '–' : c.ok ? '✓' : '✗'} ${c.id}: ${c.detail}`);

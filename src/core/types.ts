@@ -116,7 +116,7 @@ export interface Check {
   id: string;
   ok: boolean;
   detail: string;
-  /** The check could not be run (time, missing input); it does not count towards `ok`. */
+  /** The check is not finished (verify's digest, continued by the next call); it does not count towards `ok`. */
   skipped?: boolean;
 }
 
@@ -124,8 +124,22 @@ export interface VerificationReport {
   ok: boolean;
   generatedAt: string;
   checks: Check[];
-  /** One sentence for people: passed / failed (which checks) / what was not run. */
+  /** One sentence for people: passed / failed (which checks) / in progress. */
   message?: string;
+}
+
+/** Where verify's digest of the v2.1 columns stopped: pass it back (with its seed) to continue. */
+export interface VerifyResume {
+  seed: number;
+  backupId: string;
+  lastRow: number;
+  columnCount: number;
+  chunkRows: number;
+  /** The next row to compare, and the digest of rows 1..nextRow-1 (src/core/digest.ts). */
+  nextRow: number;
+  acc: string;
+  /** Calls that have compared rows so far. */
+  calls: number;
 }
 
 export interface RollbackReport {

@@ -1,13 +1,15 @@
 // Verification of a migration: one pass/fail check per line, read-only. Nothing is written
 // anywhere, not even a property, a cache entry or a persisted log line: verify may be run by
-// anyone who can open the sheet, as often as they like, during or after a migration.
+// anyone who can open the sheet, as often as they like, during or after a migration. A full
+// digest too long for one call stops at its budget and hands the caller a cursor (`resume`)
+// to pass back: the caller, not the server, holds the progress.
 import { Env, SheetLike, SpreadsheetLike } from './gas';
 import { MigrationConfig } from './config';
 import { BackupRecord, CorruptStateError, RunState, StateStore } from './state';
 import { readProgress } from './rollback/progress';
-import { Check, VerificationReport } from './types';
+import { Check, VerificationReport, VerifyResume } from './types';
 import { ColumnMap, columnMapFor } from './columnMap';
-import { digestNextChunk, isDigestDone, startDigest } from './digest';
+import { DigestProgress, digestNextChunk, isDigestDone, startDigest } from './digest';
 import { Budget } from './rollback/budget';
 import { cellAt, RowBlock, showCell } from './rollback/compare';
 import { describeAge, headerNames, migrationState, MigrationState } from './rollback/state';
@@ -18,6 +20,7 @@ import { initialValues, plural } from './steps/types';
 import { formatWhen } from './wording';
 
 export { readRows };
+export type { VerifyResume };
 
 export interface VerifyContext {
   env: Env;
@@ -28,22 +31,27 @@ export interface VerifyContext {
 export interface VerifyOptions {
   /** Seed of the row sample; by default drawn from the clock and reported, so a run can be repeated. */
   seed?: number;
-  /** Time this verification may take; the full digest is left out when it does not fit. */
+  /** Time this call may take; the full digest stops at it and returns `resume`. */
   budgetMs?: number;
+  /** A previous report's `resume` (untrusted input: checked against the backup record). */
+  resume?: unknown;
 }
 
 export interface VerifyCheck extends Check {
-  /** The check could not be run (time, missing input); it does not count towards `ok`. */
+  /** The check is still in progress (the digest); it does not count towards `ok`. */
   skipped?: boolean;
 }
 
 export interface VerifyReport extends VerificationReport {
   checks: VerifyCheck[];
-  /** One sentence for people: passed / failed (which checks) / what was not run. */
+  /** One sentence for people: passed / failed (which checks) / in progress. */
   message: string;
   migration: MigrationState['kind'];
   seed: number | null;
   sampledRows: number[];
+  /** false while the digest is under way: call again with `{ seed, resume }`; `ok` is false until then. */
+  complete: boolean;
+  resume: VerifyResume | null;
 }
 
 export function verifyMigration(ctx: VerifyContext, opts: VerifyOptions = {}): VerifyReport {
@@ -73,13 +81,14 @@ function verifyOnce(ctx: VerifyContext, opts: VerifyOptions): VerifyReport {
   const lastRow = sheet ? sheet.getLastRow() : 0;
   const width = sheet ? Math.max(sheet.getLastColumn(), 1) : 1;
   const firstData = config.headerRow + 1;
-  const seed = opts.seed ?? Math.floor(env.now() / 1000) % 2147483647;
+  const given = opts.resume as Partial<VerifyResume> | null | undefined;
+  const seed = opts.seed ?? (given && isNum(given.seed) ? given.seed : Math.floor(env.now() / 1000) % 2147483647);
   const sampled = lastRow >= firstData ? sampleRows(seed, firstData, lastRow, config.smokeSampleSize) : [];
   const block = sheet ? readRows(sheet, [config.headerRow].concat(sampled), width) : { values: [[]], formulas: [[]] };
   const headers = headerNames(block.values[0]);
   const state = migrationState(store, config, findV3Columns(headers, config).length > 0);
-  const finish = (withSample?: boolean): VerifyReport => {
-    const report = summarise(generatedAt, checks, state.kind, withSample ? seed : null, withSample ? sampled : []);
+  const finish = (withSample?: boolean, resume: VerifyResume | null = null): VerifyReport => {
+    const report = summarise(generatedAt, checks, state.kind, withSample ? seed : null, withSample ? sampled : [], resume);
     env.console.info(`[Sheet Migrator] verify: ${report.message}`);
     return report;
   };
@@ -184,8 +193,7 @@ function verifyOnce(ctx: VerifyContext, opts: VerifyOptions): VerifyReport {
     `The header and ${some} equal the backup in all ${before} ${v21} columns${beyond ? ` (${plural(beyond, 'sampled row')} added since the backup not compared)` : ''}.`,
   );
 
-  digestCheck(env, backup, sheet, budget, add);
-  return finish(true);
+  return finish(true, digestCheck(env, backup, sheet, budget, add, given, seed));
 }
 
 type Add = (id: string, ok: boolean, detail: string, skipped?: boolean) => void;
@@ -222,29 +230,63 @@ function sampleChecks(config: MigrationConfig, map: ColumnMap, rows: number[], b
   }
 }
 
-function digestCheck(env: Env, backup: BackupRecord, sheet: SheetLike, budget: Budget, add: Add): void {
+/** The digest of the v2.1 columns, continued from `given` when it fits this backup; the cursor when time runs out. */
+function digestCheck(env: Env, b: BackupRecord, sheet: SheetLike, budget: Budget, add: Add, given: unknown, seed: number): VerifyResume | null {
   const rows = sheet.getMaxRows();
   const cols = sheet.getMaxColumns();
-  if (rows < backup.lastRow || cols < backup.columnCount) {
-    add('v21_digest', false, `The sheet is now ${rows} × ${cols} cells, smaller than the backup's ${backup.lastRow} × ${backup.columnCount}: v2.1 data is missing.`);
-    return;
+  if (rows < b.lastRow || cols < b.columnCount) {
+    add('v21_digest', false, `The sheet is now ${rows} × ${cols} cells, smaller than the backup's ${b.lastRow} × ${b.columnCount}: v2.1 data is missing.`);
+    return null;
   }
-  let p = startDigest(1, backup.lastRow);
+  const why = resumeProblem(given, b);
+  const at = given && !why ? (given as VerifyResume) : null;
+  const again = why ? ` Started again from row 1: ${why}.` : '';
+  const calls = (at ? at.calls : 0) + 1;
+  let p: DigestProgress = at ? { nextRow: at.nextRow, lastRow: b.lastRow, acc: at.acc } : startDigest(1, b.lastRow);
   while (!isDigestDone(p)) {
+    // The first chunk of a call always runs (Budget.fits), so a caller looping on `complete` ends.
     if (!budget.fits(1000)) {
-      add('v21_digest', false, `Not run: the digest of ${backup.lastRow} rows did not fit in the time budget (stopped at row ${p.nextRow}); the spot check covers only the sampled rows.`, true);
-      return;
+      add('v21_digest', false, `In progress: rows 1–${p.nextRow - 1} of ${b.lastRow} compared.${again}`, true);
+      return { seed, backupId: b.id, lastRow: b.lastRow, columnCount: b.columnCount, chunkRows: b.chunkRows, nextRow: p.nextRow, acc: p.acc, calls };
     }
     const from = p;
-    p = budget.measure(() => digestNextChunk(sheet, from, backup.columnCount, backup.chunkRows, env.sha256Hex));
+    p = budget.measure(() => digestNextChunk(sheet, from, b.columnCount, b.chunkRows, env.sha256Hex));
   }
-  const ok = p.acc === backup.digest;
+  const ok = p.acc === b.digest;
   add(
     'v21_digest',
     ok,
-    `Rows 1–${backup.lastRow} × columns A–${columnLetter(backup.columnCount)} ` +
-      (ok ? '(values and formulas) digest the same as the backup.' : 'differ from the backup (digest mismatch): v2.1 data changed since the backup was made.'),
+    `Rows 1–${b.lastRow} × columns A–${columnLetter(b.columnCount)} ` +
+      (ok ? '(values and formulas) digest the same as the backup.' : 'differ from the backup (digest mismatch): v2.1 data changed since the backup was made.') +
+      (calls > 1 ? ` Compared over ${calls} calls; rows compared in an earlier call may have been edited since.` : '') +
+      again,
   );
+  return null;
+}
+
+const isNum = (x: unknown): x is number => typeof x === 'number' && isFinite(x);
+const isInt = (x: unknown, lo: number, hi: number): x is number => isNum(x) && x % 1 === 0 && x >= lo && x <= hi;
+
+/** Why a cursor given back cannot be continued ('' when it can, or when none was given). */
+function resumeProblem(given: unknown, b: BackupRecord): string {
+  if (given == null) return '';
+  const r = given as Partial<VerifyResume>;
+  const n = 1e9;
+  // Well-formed: whole chunks of a digest started at row 1 (nextRow = 1 + k·chunkRows, k ≥ calls), rows left, a sha256 in hex.
+  const wellFormed =
+    typeof r === 'object' &&
+    isNum(r.seed) &&
+    typeof r.backupId === 'string' &&
+    isInt(r.lastRow, 2, n) &&
+    isInt(r.columnCount, 1, n) &&
+    isInt(r.chunkRows, 1, n) &&
+    isInt(r.nextRow, 2, r.lastRow) &&
+    (r.nextRow - 1) % r.chunkRows === 0 &&
+    isInt(r.calls, 1, (r.nextRow - 1) / r.chunkRows) &&
+    typeof r.acc === 'string' &&
+    /^[0-9a-f]{64}$/.test(r.acc);
+  if (!wellFormed) return 'the resume given is not valid';
+  return r.backupId === b.id && r.lastRow === b.lastRow && r.columnCount === b.columnCount && r.chunkRows === b.chunkRows ? '' : 'the resume given is for another backup';
 }
 
 function openBackupSheet(env: Env, backup: BackupRecord): SheetLike | null {
@@ -265,14 +307,17 @@ function describePending(run: RunState): string {
   return `${done.length ? `steps done: ${done.join(', ')}` : 'no step has finished'}${failed}`;
 }
 
-function summarise(generatedAt: string, checks: VerifyCheck[], state: MigrationState['kind'], seed: number | null, rows: number[]): VerifyReport {
+function summarise(generatedAt: string, checks: VerifyCheck[], state: MigrationState['kind'], seed: number | null, rows: number[], resume: VerifyResume | null = null): VerifyReport {
   const counted = checks.filter((c) => !c.skipped);
   const failed = counted.filter((c) => !c.ok).map((c) => c.id);
-  const skipped = checks.filter((c) => c.skipped).map((c) => c.id);
   const ok = failed.length === 0 && counted.length > 0;
-  const notRun = skipped.length ? ` Not run: ${skipped.join(', ')} (not counted).` : '';
-  const message = ok ? `Verification passed: ${counted.length} checks.${notRun}` : `Verification failed: ${failed.join(', ')}.${notRun}`;
-  return { ok, generatedAt, checks, message, migration: state, seed, sampledRows: rows };
+  const compared = resume ? `v21_digest in progress (rows 1–${resume.nextRow - 1} of ${resume.lastRow} compared).` : '';
+  const message = !ok
+    ? `Verification failed: ${failed.join(', ')}. ${compared}`.trim()
+    : resume
+      ? `Verification in progress, not passed yet: ${counted.length} checks passed, ${compared}`
+      : `Verification passed: ${counted.length} checks.`;
+  return { ok: ok && !resume, generatedAt, checks, message, migration: state, seed, sampledRows: rows, complete: !resume, resume };
 }
 
 function cap(text: string): string {

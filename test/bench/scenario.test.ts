@@ -11,6 +11,9 @@ test('a 300-row size migrates, verifies and rolls back, with every figure filled
   const r = runSize({ rows: 300, distDir: DIST });
   expect(r.checks).toEqual([]);
   expect(r.migration.ok && r.verify.ok && r.rollback.ok).toBe(true);
+  // Verify is driven until complete; each of its calls is one verify execution (here one fits).
+  expect(r.verify).toMatchObject({ complete: true, calls: 1, skipped: [] });
+  expect(r.buckets.verify.executions).toBe(r.verify.calls);
   expect(r.columns).toBe(65);
   STEP_IDS.forEach((id) => {
     expect(r.buckets[id].executions).toBeGreaterThan(0);

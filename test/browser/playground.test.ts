@@ -147,8 +147,11 @@ describeBrowser('playground in Chromium: dry run, run all, verify, roll back', (
     await gridColumns(page, 68);
     const header = await page.locator('[data-testid="grid-header"] .cell').allTextContents();
     expect(header.slice(-3)).toEqual(['Ocupado_Por', 'Fecha_Ocupacion', 'version']);
-    const firstRow = await page.locator('.grid-body .row').first().locator('.cell').allTextContents();
-    expect(firstRow[firstRow.length - 1]).toBe('0');
+    // The grid polls the emulator, so the column may show before the versions do: wait for them.
+    await page.waitForFunction(() => {
+      const cells = document.querySelectorAll('.grid-body .row:first-child .cell');
+      return cells.length > 0 && cells[cells.length - 1].textContent === '0';
+    }, undefined, { timeout: 20000 });
     // The backup is linked, with its deadline.
     await expect(sb.locator('[data-testid="backup-link"]').textContent()).resolves.toMatch(/_v2\.1_backup_/);
     await expect(sb.locator('[data-testid="rollback-deadline"]').textContent()).resolves.toMatch(/^Roll back possible until /);
@@ -173,38 +176,102 @@ describeBrowser('playground in Chromium: dry run, run all, verify, roll back', (
     expect(report.checks.length).toBe(oks.length);
   });
 
-  test('a check the server could not run shows as "not run", not as failed, with the report\'s message', async () => {
-    // The full digest of a big sheet may not fit one call: the server then returns that check
-    // skipped (ok: false, skipped: true) and an overall pass. Here the real report is turned
-    // into that shape on its way to the sidebar.
-    const skippedDetail = 'Not run: the digest of 2501 rows did not fit in the time budget (stopped at row 1201); the spot check covers only the sampled rows.';
-    const message = 'Verification passed: 8 checks. Not run: v21_digest (not counted).';
+  /** The real verify report turned into one whose digest is still under way (a bigger sheet's). */
+  const inProgress = (result: any, nextRow: number) => ({
+    ...result,
+    ok: false,
+    complete: false,
+    message: `Verification in progress, not passed yet: 8 checks passed, v21_digest in progress (rows 1–${nextRow - 1} of 2501 compared).`,
+    checks: result.checks.map((c: any) => (c.id === 'v21_digest' ? { id: c.id, ok: false, detail: `In progress: rows 1–${nextRow - 1} of 2501 compared.`, skipped: true } : c)),
+    // Names another backup: the server does not continue from it, it starts over from row 1.
+    resume: { seed: result.seed, backupId: 'another-backup', lastRow: 2501, columnCount: 65, chunkRows: 600, nextRow, acc: 'f'.repeat(64), calls: 1 },
+  });
+
+  /** Every text the status line shows from now on. */
+  const watchStatusLine = () => frame().evaluate(() => {
+    const w = window as unknown as { __lines: string[] };
+    w.__lines = [];
+    const line = document.getElementById('status-line') as HTMLElement;
+    new MutationObserver(() => w.__lines.push(line.textContent)).observe(line, { childList: true, characterData: true, subtree: true });
+  });
+
+  /** Waits until the status line has shown a text matching `re` since watchStatusLine(). */
+  const statusLineShows = (re: RegExp) =>
+    frame().waitForFunction((src) => ((window as unknown as { __lines?: string[] }).__lines || []).some((l) => new RegExp(src).test(l)), re.source, { timeout: 20000 });
+
+  test('a digest longer than one call: Verify calls again with seed and resume, shows progress, then the final report', async () => {
+    const sent: any[] = [];
     await page.route('**/api/run', async (route) => {
       const body = JSON.parse(route.request().postData() || '{}');
       const res = await route.fetch();
       if (body.fn !== 'verifyMigration') return route.fulfill({ response: res });
+      sent.push(body.args);
       const json = await res.json();
-      json.result.checks = json.result.checks.map((c: any) => (c.id === 'v21_digest' ? { id: c.id, ok: false, detail: skippedDetail, skipped: true } : c));
-      json.result.message = message;
+      if (sent.length === 1) json.result = inProgress(json.result, 1201);
       return route.fulfill({ response: res, json });
     });
     try {
+      await watchStatusLine();
       await sb.locator('#btn-verify').click();
+      // The previous test's panel is still open: wait for this verification's own end.
+      await statusLineShows(/^Verification passed/);
       const panel = sb.locator('[data-testid="verification"]');
-      await panel.waitFor();
-      await expect(panel.locator('[data-testid="verify-summary"]').textContent()).resolves.toBe('All 8 checks passed. 1 check not run (see below).');
-      await expect(panel.locator('[data-testid="verify-summary"]').getAttribute('class')).resolves.toMatch(/\bok\b/);
-      await expect(panel.locator('[data-testid="verify-message"]').textContent()).resolves.toBe(message);
-      const digest = panel.locator('[data-check="v21_digest"]');
-      await expect(digest.getAttribute('class')).resolves.toBe('check skipped');
-      await expect(digest.locator('.icon').textContent()).resolves.toBe('–');
-      await expect(digest.textContent()).resolves.toContain('Not run: V2.1 digest · not run');
-      await expect(digest.textContent()).resolves.toContain(skippedDetail);
-      expect(await panel.locator('.check.bad').count()).toBe(0);
-      await expect(sb.locator('#status-line').textContent()).resolves.toBe('Verification passed: all 8 checks OK. 1 check not run.');
+      expect(sent.length).toBe(2);
+      expect(sent[0]).toEqual([]);
+      expect(sent[1][0].resume).toMatchObject({ backupId: 'another-backup', nextRow: 1201 });
+      expect(typeof sent[1][0].seed).toBe('number');
+      expect(sent[1][0].seed).toBe(sent[1][0].resume.seed);
+      const lines: string[] = await frame().evaluate(() => (window as { __lines: string[] }).__lines);
+      expect(lines).toContain('Verifying… rows 1,200 of 2,501 compared');
+      await expect(panel.locator('[data-testid="verify-summary"]').textContent()).resolves.toMatch(/^All \d+ checks passed\.$/);
+      await expect(panel.getAttribute('class')).resolves.toMatch(/\bok\b/);
+      await expect(panel.locator('[data-check="v21_digest"]').textContent()).resolves.toContain('Started again from row 1: the resume given is for another backup.');
+      await expect(sb.locator('#status-line').textContent()).resolves.toMatch(/^Verification passed: all \d+ checks OK\.$/);
       await panel.locator('.icon-button').click();
     } finally {
-      await page.unroute('**/api/run');
+      await page.unrouteAll({ behavior: 'wait' });
+    }
+  });
+
+  test('Stop while verifying: the report says how far the digest got, not passed and not failed', async () => {
+    let releaseSecond = () => undefined as void;
+    const second = new Promise<void>((resolve) => (releaseSecond = resolve));
+    let calls = 0;
+    await page.route('**/api/run', async (route) => {
+      const body = JSON.parse(route.request().postData() || '{}');
+      const res = await route.fetch();
+      if (body.fn !== 'verifyMigration') return route.fulfill({ response: res });
+      calls++;
+      if (calls === 2) await second;
+      const json = await res.json();
+      json.result = inProgress(json.result, calls === 1 ? 1201 : 2401);
+      return route.fulfill({ response: res, json });
+    });
+    try {
+      await watchStatusLine();
+      await sb.locator('#btn-verify').click();
+      const stop = sb.locator('#btn-stop');
+      await sb.locator('#btn-stop:not([disabled])').waitFor();
+      await expect(stop.textContent()).resolves.toBe('Stop verifying');
+      await stop.click();
+      await expect(sb.locator('#status-line').textContent()).resolves.toBe('Will stop verifying after this part of the comparison.');
+      releaseSecond();
+      await statusLineShows(/^Verification stopped/);
+      const panel = sb.locator('[data-testid="verification"]');
+      expect(calls).toBe(2);
+      await expect(panel.getAttribute('class')).resolves.toMatch(/\binfo\b/);
+      await expect(panel.locator('[data-testid="verify-summary"]').textContent()).resolves.toBe('Not finished: stopped after 2,400 of 2,501 rows; 8 other checks passed.');
+      await expect(panel.locator('[data-testid="verify-message"]').textContent()).resolves.toMatch(/^Verification in progress, not passed yet: /);
+      const digest = panel.locator('[data-check="v21_digest"]');
+      await expect(digest.getAttribute('class')).resolves.toBe('check skipped');
+      await expect(digest.textContent()).resolves.toContain('Not finished: V2.1 digest · not finished');
+      await expect(digest.textContent()).resolves.toContain('In progress: rows 1–2400 of 2501 compared.');
+      expect(await panel.locator('.check.bad').count()).toBe(0);
+      await expect(sb.locator('#status-line').textContent()).resolves.toBe('Verification stopped: rows 2,400 of 2,501 compared. Press Verify to start again.');
+      expect(await stop.isDisabled()).toBe(true);
+      await panel.locator('.icon-button').click();
+    } finally {
+      await page.unrouteAll({ behavior: 'wait' });
     }
   });
 
