@@ -3,6 +3,7 @@
 // empty, anyone who can edit the file (Drive already limits who that is).
 import { Env, SpreadsheetLike } from './gas';
 import { MigrationConfig } from './config';
+import { errorText } from './retry';
 
 export interface Access {
   actor: string;
@@ -28,7 +29,7 @@ export function checkAccess(env: Env, ss: SpreadsheetLike, config: Pick<Migratio
     return result(
       false,
       ["the file's owner"].concat(listed).join(', '),
-      `Sheet Migrator could not find out who owns this file (${e instanceof Error ? e.message : String(e)}), so it cannot check that you may change it. Nothing was changed; try again in a minute.`,
+      `Sheet Migrator could not find out who owns this file (${errorText(e)}), so it cannot check that you may change it. Nothing was changed; try again in a minute.`,
     );
   }
   const owner = ownerEmail ? ownerEmail.trim().toLowerCase() : null;

@@ -12,6 +12,7 @@
 // magnitude, or run it a few times.
 
 import { plural } from './steps/types';
+import { errorText } from './retry';
 
 export interface CalibrationSample {
   what: string;
@@ -145,7 +146,7 @@ export function runCalibration(g: CalibrationServices): CalibrationResult {
     m.propertyReadMs = time('Properties.getProperty', 0, () => props.getProperty(PROPERTY_KEY));
     props.deleteProperty(PROPERTY_KEY);
   } catch (e) {
-    message = `Calibration stopped: ${e instanceof Error ? e.message : String(e)}. `;
+    message = `Calibration stopped: ${errorText(e)}. `;
   }
   const ok = !message;
   const leftovers: Array<{ name: string; url: string }> = [];

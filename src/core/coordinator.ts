@@ -6,7 +6,7 @@ import { AppContext } from './appContext';
 import { Access, checkAccess } from './access';
 import { CorruptStateError, BackupRecord, HistoryEntry, KEYS, Lease, RunState, StepCheckpoint, StateStore } from './state';
 import { acquireLease, isLeaseLive, LeaseResult, releaseLease } from './lease';
-import { withRetry } from './retry';
+import { errorText, withRetry } from './retry';
 import { analyzeHeader, cellLimitProblem, gridGrowth, HeaderAnalysis, missingSheetMessage, Problem, readHeaderRow, runPreflight } from './preflight';
 import { findProtection, protectForMigration, removeMigrationProtection, ROLLBACK_PROTECTION_DESCRIPTION } from './protection';
 import { backupInfo, buildStatus, isMigrated, isViewersLease, lastMigrationOf } from './status';
@@ -16,7 +16,7 @@ import { Step, StepOutcome, planStep, plural } from './steps/types';
 import { Check, LogEntry, MigrationReport, PlannedStep, Status, StepId, StepResult } from './types';
 import { Env, SheetLike, SpreadsheetLike } from './gas';
 import { formatWhen } from './wording';
-import { phaseLabel, readProgress, RollbackProgress } from './rollback/progress';
+import { isTempTabName, phaseLabel, readProgress, RollbackProgress } from './rollback/progress';
 import { propertySpaceProblem } from './quota';
 import { runChunking } from './chunking';
 
@@ -121,10 +121,6 @@ function fixFirst(problems: string[]): string {
 
 function isCorrupt(e: unknown): e is CorruptStateError {
   return e instanceof CorruptStateError || (e instanceof Error && e.name === 'CorruptStateError');
-}
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 /** fn's value, or `fallback` when it throws (also: best-effort cleanup that must not hide a failure). */
@@ -645,8 +641,7 @@ export class Coordinator {
       if (sheet) removeMigrationProtection(env, sheet, ROLLBACK_PROTECTION_DESCRIPTION);
       // Its temporary tab (a copy of the backup's tab, so nothing is lost with it) would be
       // left behind: a new rollback only knows the tab it makes itself.
-      const temp = new RegExp(`^${config.targetSheet.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(rollback [0-9a-f]{8}\\)$`);
-      this.ss.getSheets().filter((s) => temp.test(s.getName())).forEach((s) => this.ss.deleteSheet(s));
+      this.ss.getSheets().filter((s) => isTempTabName(s.getName(), config.targetSheet)).forEach((s) => this.ss.deleteSheet(s));
     }
     log.info(null, `${why}: step checkpoints cleared${this.s.backup ? `; the backup record "${this.s.backup.name}" is kept` : ''}.`);
   }

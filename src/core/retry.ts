@@ -5,10 +5,18 @@ import { Env } from './gas';
 const TRANSIENT =
   /timed out|too many simultaneous invocations|service invoked too many times in a short time|service unavailable|internal error|try again later|backend error|a server error occurred/i;
 
+/** The message of anything thrown. */
+export function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Apps Script's 6-minute limit: the execution is over, nothing may be retried or caught. */
+export function isTimeLimit(e: unknown): boolean {
+  return /exceeded maximum execution time/i.test(errorText(e));
+}
+
 export function isTransient(e: unknown): boolean {
-  const msg = e instanceof Error ? e.message : String(e);
-  if (/exceeded maximum execution time/i.test(msg)) return false;
-  return TRANSIENT.test(msg);
+  return !isTimeLimit(e) && TRANSIENT.test(errorText(e));
 }
 
 export interface RetryOptions {
@@ -40,6 +48,5 @@ export function withRetry<T>(env: Pick<Env, 'sleep'>, fn: () => T, opts: RetryOp
  * does not grant the scope. Not transient, and not "the file is gone" either.
  */
 export function isPermissionError(e: unknown): boolean {
-  const msg = e instanceof Error ? e.message : String(e);
-  return /do not have permission to call|required permissions:/i.test(msg);
+  return /do not have permission to call|required permissions:/i.test(errorText(e));
 }

@@ -15,13 +15,13 @@ import { MigrationLog } from './log';
 import { RollbackReport } from './types';
 import { checkAccess } from './access';
 import { acquireLease, releaseLease } from './lease';
-import { withRetry } from './retry';
+import { errorText, isTimeLimit, withRetry } from './retry';
 import { invalidateColumnMap, normalizeHeader } from './columnMap';
 import { DigestProgress, digestNextChunk, startDigest } from './digest';
 import { Budget } from './rollback/budget';
 import { propertySpaceProblem } from './quota';
 import { ChangeCount, countNextChunk, findV3Columns, startCount, V3Column } from './rollback/changes';
-import { clearProgress, nextPhase, Phase, phaseLabel, PROTECTED_PHASES, READ_ONLY_PHASES, readProgress, RollbackProgress, writeProgress } from './rollback/progress';
+import { clearProgress, nextPhase, tempTabName, Phase, phaseLabel, PROTECTED_PHASES, READ_ONLY_PHASES, readProgress, RollbackProgress, writeProgress } from './rollback/progress';
 import { describeAge, headerNames, migrationState } from './rollback/state';
 import { columnLetter, readHeaderRow, WORKBOOK_CELL_LIMIT, workbookSize } from './preflight';
 import { formatWhen } from './wording';
@@ -173,7 +173,7 @@ function rollbackOnce(ctx: RollbackContext, opts: RollbackOptions, flag: { mutat
       snapshotRequested: false,
       sheetIdsBefore: null,
       tempSheetId: null,
-      tempSheetName: `${b.sheetName} (rollback ${id.slice(0, 8)})`,
+      tempSheetName: tempTabName(b.sheetName, id),
       removedColumns: [],
       proveAttempts: 0,
       protection: !config.protectDuringMigration ? 'off' : findProtection(env, a.target, ROLLBACK_PROTECTION_DESCRIPTION).state === 'preexisting' ? 'preexisting' : 'ours',
@@ -185,7 +185,7 @@ function rollbackOnce(ctx: RollbackContext, opts: RollbackOptions, flag: { mutat
   try {
     return runPhases(ctx, ss, b, p, budget, owner, access.owner, flag);
   } catch (e) {
-    log.error(STEP, `Rollback ${p.id}: failed while ${phaseLabel(p.phase)}: ${errText(e)}. Run it again to resume.`);
+    log.error(STEP, `Rollback ${p.id}: failed while ${phaseLabel(p.phase)}: ${errorText(e)}. Run it again to resume.`);
     flushQuietly(ctx);
     throw e;
   }
@@ -700,7 +700,7 @@ function runPhases(
     if (mutating) flag.mutating = true;
     if (PROTECTED_PHASES.includes(phase)) withRetry(env, protectTarget);
     const outcome = withRetry(env, phases[phase], {
-      onRetry: (attempt, e) => say(`a transient error while ${phaseLabel(phase)} (attempt ${attempt}), running it again: ${errText(e)}`, 'warn'),
+      onRetry: (attempt, e) => say(`a transient error while ${phaseLabel(phase)} (attempt ${attempt}), running it again: ${errorText(e)}`, 'warn'),
     });
     budget.spent();
     if (outcome.type === 'more') return incomplete();
@@ -743,10 +743,6 @@ function chunkRowsFor(b: BackupRecord, width: number): number {
 
 function url(id: string | null): string | null {
   return id ? `https://docs.google.com/spreadsheets/d/${id}/edit` : null;
-}
-
-function errText(e: unknown): string {
-  return String(e instanceof Error ? e.message : e);
 }
 
 function base(ctx: RollbackContext, ss: SpreadsheetLike, backup: BackupRecord | null, target?: SheetLike | null, columnCount?: number): RollbackResult {
@@ -806,7 +802,7 @@ function flushQuietly(ctx: RollbackContext): void {
   try {
     withRetry(ctx.env, () => ctx.log.flush());
   } catch (e) {
-    if (/exceeded maximum execution time/i.test(errText(e))) throw e;
+    if (isTimeLimit(e)) throw e;
     ctx.env.console.warn('[Sheet Migrator] could not persist the log:', e);
   }
 }

@@ -5,6 +5,16 @@ import { Env } from './gas';
 /** The spreadsheet's time zone, asked once per execution (an Env serves one execution). */
 const zones = new WeakMap<Env, string>();
 
+/** The active spreadsheet's time zone ('UTC' when it has none), asked once per execution. */
+export function zoneOf(env: Env): string {
+  let tz = zones.get(env);
+  if (tz === undefined) {
+    tz = env.activeSpreadsheet().getSpreadsheetTimeZone() || 'UTC';
+    zones.set(env, tz);
+  }
+  return tz;
+}
+
 /**
  * "2 Dec 2026, 09:00 (America/Santiago)": the spreadsheet's time zone, named, because the
  * owner, the script and a collaborator abroad may each think in another zone. Falls back to
@@ -16,11 +26,7 @@ export function formatWhen(env: Env, iso: string | null | undefined): string {
   const ms = Date.parse(iso);
   if (isNaN(ms)) return String(iso);
   try {
-    let tz = zones.get(env);
-    if (tz === undefined) {
-      tz = env.activeSpreadsheet().getSpreadsheetTimeZone() || 'UTC';
-      zones.set(env, tz);
-    }
+    const tz = zoneOf(env);
     return `${env.formatDate(new Date(ms), tz, 'd MMM yyyy, HH:mm')} (${tz})`;
   } catch (e) {
     return new Date(ms).toISOString();

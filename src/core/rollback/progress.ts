@@ -107,3 +107,13 @@ export function nextPhase(phase: Phase): Phase | null {
   const i = PHASES.indexOf(phase);
   return i + 1 < PHASES.length ? PHASES[i + 1] : null;
 }
+
+/** The temporary tab a rollback copies the backup's tab into. */
+export function tempTabName(sheetName: string, rollbackId: string): string {
+  return `${sheetName} (rollback ${rollbackId.slice(0, 8)})`;
+}
+
+/** Whether a tab is some rollback's temporary tab for `sheetName` (one left behind by an abandoned rollback). */
+export function isTempTabName(name: string, sheetName: string): boolean {
+  return name.startsWith(`${sheetName} (rollback `) && /^[0-9a-f]{8}\)$/.test(name.slice(sheetName.length + 11));
+}
