@@ -1,8 +1,7 @@
-// What the benchmark measures about one emulated world: every service call (name and modelled
-// cost) sorted into the bucket the driver names (a migration step, verify, rollback, the naive
-// baseline), and the bytes held in the active spreadsheet's document properties after every
-// write, so the peak is exact. It observes only: calls still go through the emulator's runtime,
-// which counts, costs and limits them as usual.
+// How the benchmark sorts service calls (the emulator counts them and their modelled ms by name in
+// emu.stats), and what the emulator does not measure: the bytes held in the active spreadsheet's
+// document properties after every write, so that the peak is exact. It observes only: calls still
+// go through the emulator's runtime, which counts, costs and limits them as usual.
 import type { Emulator } from '../emulator';
 import { COST_MODEL } from '../emulator';
 
@@ -73,19 +72,11 @@ export function summarise(t: CallTally): BucketSummary {
   return s;
 }
 
-interface RuntimeLike {
-  current: unknown;
-  depth: number;
-  call<T>(name: string, spec: { cost: number }, fn: () => T): T;
-}
-
 function utf8(s: string): number {
   return Buffer.byteLength(s, 'utf8');
 }
 
 export class Meter {
-  private readonly tallies = new Map<string, CallTally>();
-  private bucket = 'setup';
   private mirror = new Map<string, string>();
   private mirrorBytes = 0;
   peakPropertyBytes = 0;
@@ -93,41 +84,7 @@ export class Meter {
   private readonly inspector: Record<string, any>;
 
   constructor(private readonly emu: Emulator) {
-    const rt = (emu.context as unknown as { rt: RuntimeLike }).rt;
-    const original = rt.call.bind(rt);
-    rt.call = <T>(name: string, spec: { cost: number }, fn: () => T): T => {
-      // Only what the runtime itself counts: calls inside an execution, not nested in another.
-      if (rt.current && rt.depth === 0) this.record(name, spec.cost);
-      return original(name, spec, fn);
-    };
     this.inspector = emu.globals();
-  }
-
-  /** Calls from now on are charged to `name`. */
-  charge(name: string): void {
-    this.bucket = name;
-  }
-
-  tally(name: string): CallTally {
-    return this.tallies.get(name) || { count: {}, ms: {} };
-  }
-
-  buckets(): string[] {
-    return Array.from(this.tallies.keys());
-  }
-
-  drop(name: string): void {
-    this.tallies.delete(name);
-  }
-
-  private record(name: string, cost: number): void {
-    let t = this.tallies.get(this.bucket);
-    if (!t) {
-      t = { count: {}, ms: {} };
-      this.tallies.set(this.bucket, t);
-    }
-    t.count[name] = (t.count[name] || 0) + 1;
-    t.ms[name] = (t.ms[name] || 0) + cost;
   }
 
   /** Re-reads the active spreadsheet's document properties (outside any execution: free). */

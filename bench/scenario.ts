@@ -5,7 +5,7 @@
 // and the naive baseline on a fresh copy of the same workbook.
 import * as path from 'path';
 import { createEmulator, createSampleWorkbook, COST_MODEL } from '../emulator';
-import type { Emulator } from '../emulator';
+import type { Emulator, Stats } from '../emulator';
 import { loadBundleFrom } from '../playground/bundle';
 import config from '../src/migration.config.json';
 import { Meter, summarise, BucketSummary, CallTally } from './meter';
@@ -100,7 +100,7 @@ export function runSize(opts: SizeOptions): SizeResult {
   const meter = new Meter(emu);
   meter.syncProperties();
   const e = emu;
-  const bundle = loadBundleFrom({ globals: () => meter.globals(), runExecution: (fn: () => unknown, o: unknown) => e.runExecution(fn, o as never) } as unknown as Emulator, opts.distDir);
+  const bundle = loadBundleFrom(e, opts.distDir, { globals: () => meter.globals() });
 
   const buckets = {} as Record<Bucket, BucketResult>;
   BUCKETS.forEach((b) => (buckets[b] = emptyBucket()));
@@ -110,7 +110,7 @@ export function runSize(opts: SizeOptions): SizeResult {
 
   /** Runs one contract call as one execution and charges it to the bucket `to(result)` names. */
   const call = <T>(name: string, args: unknown[], to: (r: T | null) => Bucket): T => {
-    meter.charge('pending');
+    const before = tallyOf(e.stats);
     let r: T | null = null;
     let thrown: unknown = null;
     try {
@@ -123,9 +123,7 @@ export function runSize(opts: SizeOptions): SizeResult {
     const exec = e.stats.executions[e.stats.executions.length - 1];
     const b = to(r);
     const target = buckets[b];
-    const pending = meter.tally('pending');
-    mergeTally(target, pending);
-    meter.drop('pending');
+    mergeTally(target, since(before, tallyOf(e.stats)));
     const s = exec.modelledMs / 1000;
     target.executions++;
     target.modelledSeconds += s;
@@ -313,6 +311,24 @@ class ContractError extends Error {
   constructor(name: string, cause: unknown) {
     super(`${name} threw: ${cause instanceof Error ? cause.message : String(cause)}`);
   }
+}
+
+/** A copy of the emulator's per-name call counts and modelled ms. */
+function tallyOf(stats: Stats): CallTally {
+  return { count: { ...stats.calls }, ms: { ...stats.msByName } };
+}
+
+/** What was counted between two copies (names with no new call left out). */
+function since(before: CallTally, after: CallTally): CallTally {
+  const t: CallTally = { count: {}, ms: {} };
+  for (const [k, n] of Object.entries(after.count)) {
+    const d = n - (before.count[k] || 0);
+    if (d > 0) {
+      t.count[k] = d;
+      t.ms[k] = (after.ms[k] || 0) - (before.ms[k] || 0);
+    }
+  }
+  return t;
 }
 
 function mergeTally(target: BucketResult, t: CallTally): void {

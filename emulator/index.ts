@@ -1,9 +1,6 @@
 // The in-memory Apps Script emulator: createEmulator() builds one world (Drive, properties,
 // caches, locks, virtual clock) and hands out the globals the bundle runs against.
 // See emulator/README.md for what is covered, what is not, and the cost model.
-import * as fs from 'fs';
-import * as path from 'path';
-import * as vm from 'vm';
 import { CacheStores, makeCacheService } from './cache';
 import { makeVirtualDate } from './clock';
 import { EmuContext, LogRecord, UiRecorder } from './context';
@@ -44,7 +41,7 @@ export type { ExecutionOptions, ExecutionRecord, Stats } from './runtime';
 export type { UiAnswer, UiRecorder, LogRecord } from './context';
 
 export interface EmulatorOptions {
-  /** Where createHtmlOutputFromFile finds `${name}.html` (and loadBundle finds Code.js). Default 'dist'. */
+  /** Where createHtmlOutputFromFile finds `${name}.html`. Default 'dist'. */
   htmlDir?: string;
   /** The user of executions that do not name one. Default 'owner@example.com'. */
   user?: string;
@@ -85,8 +82,6 @@ export interface Emulator {
   lockHolder(scope: string): number | 'outside' | null;
   /** The event object Apps Script passes to onOpen/onInstall. */
   openEvent(authMode?: 'NONE' | 'LIMITED' | 'FULL'): { authMode: EnumValue; source: EmuSpreadsheet | null; user: unknown };
-  /** Runs `${htmlDir}/Code.js` (or `file`) in a fresh vm context built from globals(); returns the context. */
-  loadBundle(file?: string): Record<string, unknown>;
   /** Internal state shared by the services (for emulator tests). */
   readonly context: EmuContext;
 }
@@ -168,13 +163,6 @@ export function createEmulator(opts: EmulatorOptions = {}): Emulator {
       const id = ctx.activeSpreadsheetId;
       const source = authMode !== 'NONE' && id ? new EmuSpreadsheet(ctx, ctx.drive.files.get(id)!) : null;
       return { authMode: AuthMode[authMode], source, user: undefined };
-    },
-    loadBundle(file) {
-      const target = path.resolve(file ?? path.join(ctx.htmlDir, 'Code.js'));
-      const g = emu.globals();
-      vm.createContext(g);
-      vm.runInContext(fs.readFileSync(target, 'utf8'), g, { filename: target });
-      return g;
     },
     context: ctx,
   };

@@ -31,6 +31,8 @@ export interface ExecutionRecord { modelledMs: number; calls: number; ok: boolea
 
 export interface Stats {
   calls: Record<string, number>;
+  /** Modelled ms of the counted calls, by the same names as `calls`. */
+  msByName: Record<string, number>;
   mutatingCalls: number;
   modelledMs: number;
   executions: ExecutionRecord[];
@@ -115,8 +117,8 @@ export class Runtime {
     this.clock = new Clock(startMs);
     this.random = mulberry32(seed);
     const stats: Stats = {
-      calls: {}, mutatingCalls: 0, modelledMs: 0, executions: [],
-      reset: () => { stats.calls = {}; stats.mutatingCalls = 0; stats.modelledMs = 0; stats.executions = []; },
+      calls: {}, msByName: {}, mutatingCalls: 0, modelledMs: 0, executions: [],
+      reset: () => { stats.calls = {}; stats.msByName = {}; stats.mutatingCalls = 0; stats.modelledMs = 0; stats.executions = []; },
     };
     this.stats = stats;
   }
@@ -137,11 +139,11 @@ export class Runtime {
     exec.calls++;
     this.stats.calls[name] = (this.stats.calls[name] ?? 0) + 1;
     if (spec.auth && !modeAllows(exec.authMode, spec.auth.mode)) {
-      this.spend(exec, COST_MODEL.localCallMs);
+      this.charge(exec, name, COST_MODEL.localCallMs);
       throw this.error(EMU_ERRORS.noPermission(name, spec.auth.scopes));
     }
     if (spec.auth && spec.auth.scopes && this.declaredScopes && !scopesAllow(this.declaredScopes, spec.auth.scopes)) {
-      this.spend(exec, COST_MODEL.localCallMs);
+      this.charge(exec, name, COST_MODEL.localCallMs);
       throw this.error(EMU_ERRORS.noPermission(name, spec.auth.scopes));
     }
     const fault = spec.mutates ? this.takeFault() : undefined;
@@ -154,8 +156,14 @@ export class Runtime {
       return result;
     } finally {
       this.depth--;
-      this.spend(exec, spec.cost);
+      this.charge(exec, name, spec.cost);
     }
+  }
+
+  /** The modelled cost of one counted call: virtual time, and its name's tally. */
+  private charge(exec: Execution, name: string, ms: number): void {
+    this.spend(exec, ms);
+    this.stats.msByName[name] = (this.stats.msByName[name] ?? 0) + ms;
   }
 
   /** Advances virtual time inside the running execution (Utilities.sleep, lock waits). */

@@ -17,7 +17,7 @@ import * as http from 'http';
 import * as path from 'path';
 import { AddressInfo } from 'net';
 import { createEmulator, createSampleWorkbook, Emulator } from '../emulator';
-import { loadBundleFrom, Bundle } from './bundle';
+import { killRollbackIn, loadBundleFrom, migrateToEnd, Bundle } from './bundle';
 import rawConfig from '../src/migration.config.json';
 
 export type Scenario = 'fresh' | 'partial' | 'migrated-8-days-ago' | 'running-elsewhere' | 'rollback-interrupted';
@@ -244,45 +244,28 @@ function setUpScenario(emu: Emulator, bundle: Bundle, scenario: Scenario): void 
     throw new Error(`scenario ${scenario}: the migration did not reach step 4`);
   }
   // migrated-8-days-ago: the whole migration, then the clock moves on past the 7-day window.
-  migrateToEnd(bundle, scenario);
+  try {
+    migrateToEnd(bundle, {}, MAX_SETUP_UNITS, 'runMigrationStep');
+  } catch (e) {
+    throw new Error(`scenario ${scenario}: ${errorMessage(e)}`);
+  }
   if (scenario === 'migrated-8-days-ago') {
     emu.clock.advance(8 * DAY_MS);
     return;
   }
   // rollback-interrupted: a rollback whose execution died while it was restoring the tab
-  // (after its snapshot). Killed at its 1st, 2nd, … write, each attempt resuming the last,
-  // so that this does not depend on how many calls a rollback makes. Then its lease lapses.
-  const props = () => (emu.globals() as any).PropertiesService.getDocumentProperties();
-  for (let k = 1; k <= MAX_SETUP_UNITS; k++) {
-    emu.faults.failMutatingCall(k, 'kill', 'after');
-    let result: any = null;
+  // (after its snapshot). Killed at its 1st, 2nd, … write, each attempt resuming the last in
+  // this same world. Then its lease lapses.
+  const world = { emu, b: bundle };
+  const killed = killRollbackIn(() => world, (w) => {
     try {
-      result = bundle.call<any>('rollbackMigration', { confirm: true });
+      return w.b.call<any>('rollbackMigration', { confirm: true });
     } catch (e) {
-      // killed, as intended
+      return null; // killed, as intended
     }
-    emu.faults.clear();
-    if (result && result.ok && result.complete) break;
-    const raw = props().getProperty('sm.rollback');
-    const phase = raw ? JSON.parse(raw).phase : null;
-    if (RESTORING_PHASES.includes(phase)) {
-      emu.clock.advance((LEASE_SECONDS + 60) * 1000);
-      return;
-    }
-  }
-  throw new Error(`scenario ${scenario}: no kill left the rollback part-way through restoring the tab`);
-}
-
-/** Rollback phases that change the tab (after its snapshot, before its last check). */
-const RESTORING_PHASES = ['temp_sheet', 'remove_v3', 'fit_grid', 'copy_range', 'prove'];
-
-function migrateToEnd(bundle: Bundle, scenario: Scenario): void {
-  for (let i = 0; i < MAX_SETUP_UNITS; i++) {
-    const r = bundle.call<any>('runMigrationStep', {});
-    if (!r.ok) throw new Error(`scenario ${scenario}: runMigrationStep failed: ${r.message}`);
-    if (r.complete) return;
-  }
-  throw new Error(`scenario ${scenario}: the migration did not complete in ${MAX_SETUP_UNITS} calls`);
+  }, { max: MAX_SETUP_UNITS });
+  if (!killed) throw new Error(`scenario ${scenario}: no kill left the rollback part-way through restoring the tab`);
+  emu.clock.advance((LEASE_SECONDS + 60) * 1000);
 }
 
 /** Markup in the places a careless UI would render as HTML: a header, a cell, the file name. */

@@ -9,7 +9,8 @@
 // record pins and the rollback takes over, so its chunked phases (the backup's digest, the
 // change count, the copy, the proof) each span several chunks and a crash can land between two
 // of them.
-import { docProps, history, migratedWorld, rollBackFully, sheetImage, TARGET, workbookImage } from './rollbackFixture';
+import { history, migratedWorld, rollBackFully, sheetImage, TARGET, workbookImage } from './rollbackFixture';
+import { docProps } from '../helpers/workbookState';
 import type { Emulator } from '../../emulator';
 
 /** Descriptions of the sheet protections of a tab (outside any execution: free). */

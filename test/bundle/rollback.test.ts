@@ -4,7 +4,6 @@
 import {
   backupRecord,
   columnOf,
-  docProps,
   driveImage,
   edit,
   history,
@@ -14,10 +13,10 @@ import {
   sampleWorld,
   sheetImage,
   TARGET,
-  withoutLog,
   workbookImage,
   worldImage,
 } from './rollbackFixture';
+import { docProps, withoutLog } from '../helpers/workbookState';
 import { spreadsheetTime } from '../helpers/emuEnv';
 
 const DAY = 24 * 60 * 60 * 1000;

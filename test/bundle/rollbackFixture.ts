@@ -2,7 +2,8 @@
 // bundle (runMigration), and exact images of sheets, files and properties to compare
 // before/after, taken outside any execution so that they cost and count nothing.
 import { createEmulator, createSampleWorkbook, Emulator, EmuSpreadsheet, SampleWorkbookOptions } from '../../emulator';
-import { Bundle, loadBundle } from '../helpers/bundle';
+import { Bundle, loadBundle, migrateToEnd } from '../helpers/bundle';
+import { docProps } from '../helpers/workbookState';
 
 export const TARGET = 'Operaciones';
 
@@ -36,12 +37,7 @@ export function migratedWorld(opts: SampleWorkbookOptions = {}, run: { chunkRows
 
 /** runMigration until complete: a big sheet or small chunks take several executions. */
 export function migrateFully(b: Bundle, run: { chunkRows?: number } = {}, max = 50): void {
-  for (let i = 0; i < max; i++) {
-    const report = b.call('runMigration', run);
-    if (!report.ok) throw new Error(`migration failed: ${report.message}`);
-    if (report.complete) return;
-  }
-  throw new Error(`migration not complete after ${max} executions`);
+  migrateToEnd(b, run, max);
 }
 
 /** Runs runMigrationStep until `step` is done: a partial migration that stops right there. */
@@ -98,16 +94,6 @@ function imageOf(sheet: any): SheetImage {
 function cellImage(v: unknown): CellImage {
   if (Object.prototype.toString.call(v) === '[object Date]') return { date: (v as Date).getTime() };
   return v as CellImage;
-}
-
-/** Every document property of the active spreadsheet. */
-export function docProps(emu: Emulator): Record<string, string> {
-  const g = emu.globals() as any;
-  return g.PropertiesService.getDocumentProperties().getProperties();
-}
-
-export function withoutLog(props: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(props).filter(([k]) => !k.startsWith('sm.log.')));
 }
 
 /** Drive as a list of (id, name, trashed), in creation order. */

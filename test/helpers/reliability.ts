@@ -3,8 +3,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { createEmulator, createSampleWorkbook, Emulator, SampleWorkbookOptions } from '../../emulator';
-import { Bundle, DIST, loadBundle } from './bundle';
-import { docProps, fullState } from './workbookState';
+import { Bundle, DIST, killRollbackIn, loadBundle, migrateToEnd, RESTORING_PHASES } from './bundle';
+import { docProps, fullState, withoutLog } from './workbookState';
 import { migratedWorld } from '../bundle/rollbackFixture';
 
 export const OWNER = 'owner@example.com';
@@ -24,24 +24,14 @@ export function world(opts: SampleWorkbookOptions = {}, emuOpts: Parameters<type
   return { emu, b: loadBundle(emu), id: ss.getId() };
 }
 
-/** runMigration until complete; a refusal or failure throws with its message. */
+/** runMigration until complete, `force` on the first call only; a refusal or failure throws with its message. */
 export function migrateAll(b: Bundle, options: Record<string, unknown> = {}, max = 60): any {
-  for (let i = 0; i < max; i++) {
-    const r = b.call('runMigration', i === 0 ? options : { ...options, force: false });
-    if (!r.ok) throw new Error(`migration refused or failed: ${r.message}`);
-    if (r.complete) return r;
-  }
-  throw new Error(`migration not complete after ${max} executions`);
+  return migrateToEnd(b, options, max);
 }
 
 /** The scopes the built add-on declares (dist/appsscript.json). */
 export function declaredScopes(): string[] {
   return JSON.parse(fs.readFileSync(path.join(DIST, 'appsscript.json'), 'utf8')).oauthScopes;
-}
-
-/** Sheet Migrator's persisted log is expected to grow on a refusal (it records who tried what). */
-export function withoutLog(props: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(props).filter(([k]) => !k.startsWith('sm.log')));
 }
 
 /** Every file (with every cell, formula and protection) and every document property but the log. */
@@ -64,23 +54,17 @@ export function expectNoLeftovers(emu: Emulator): void {
   expect({ lease: props['sm.lease'], run: props['sm.run'], rollback: props['sm.rollback'] }).toEqual({ lease: undefined, run: undefined, rollback: undefined });
 }
 
-/** Rollback phases that change the tab (after its snapshot, before its last check). */
-export const RESTORING_PHASES = ['temp_sheet', 'remove_v3', 'fit_grid', 'copy_range', 'prove'];
-
 /**
  * A migrated sample whose rollback was killed half-way: after it protected the tab and took
- * its snapshot, while it was restoring. Found by killing at call 1, 2, … so that it does not
- * depend on the exact number of calls a rollback makes.
+ * its snapshot, while it was restoring. Found by killing at call 1, 2, … (a fresh sample per
+ * attempt) so that it does not depend on the exact number of calls a rollback makes.
  */
-export function interruptedRollback(phases = RESTORING_PHASES, rows = 20): ReturnType<typeof migratedWorld> & { phase: string } {
-  for (let k = 1; k < 80; k++) {
-    const attempt = migratedWorld({ rows });
-    attempt.emu.faults.failMutatingCall(k, 'kill', 'after');
-    expect(() => attempt.b.call('rollbackMigration', { confirm: true })).toThrow(/Exceeded maximum execution time/);
-    attempt.emu.faults.clear();
-    const raw = docProps(attempt.emu)['sm.rollback'];
-    const phase = raw ? JSON.parse(raw).phase : null;
-    if (phases.includes(phase)) return { ...attempt, phase };
-  }
-  throw new Error('no crash point left a rollback half-way through restoring');
+export function interruptedRollback(phases: readonly string[] = RESTORING_PHASES, rows = 20): ReturnType<typeof migratedWorld> & { phase: string } {
+  const found = killRollbackIn(
+    () => migratedWorld({ rows }),
+    (attempt) => expect(() => attempt.b.call('rollbackMigration', { confirm: true })).toThrow(/Exceeded maximum execution time/),
+    { phases, max: 79 },
+  );
+  if (!found) throw new Error('no crash point left a rollback half-way through restoring');
+  return found;
 }

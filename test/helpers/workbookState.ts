@@ -59,6 +59,11 @@ export function docProps(emu: Emulator): Record<string, string> {
   return g.PropertiesService.getDocumentProperties().getProperties();
 }
 
+/** Without Sheet Migrator's persisted log (sm.log.head, sm.log.1, …): it grows on every call, a refusal included. */
+export function withoutLog(props: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(props).filter(([k]) => !k.startsWith('sm.log.')));
+}
+
 export function setDocProp(emu: Emulator, key: string, value: string): void {
   const g = emu.globals() as { PropertiesService: { getDocumentProperties(): { setProperty(k: string, v: string): void } } };
   g.PropertiesService.getDocumentProperties().setProperty(key, value);

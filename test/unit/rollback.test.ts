@@ -10,7 +10,8 @@ import { addDays, describeAge, migrationState } from '../../src/core/rollback/st
 import { Budget } from '../../src/core/rollback/budget';
 import { PHASE_LABELS, PHASES, phaseLabel } from '../../src/core/rollback/progress';
 import { StateStore } from '../../src/core/state';
-import { docProps, history, migratedWorld, migrateFully, sampleWorld, TARGET, workbookImage } from '../bundle/rollbackFixture';
+import { history, migratedWorld, migrateFully, sampleWorld, TARGET, workbookImage } from '../bundle/rollbackFixture';
+import { docProps } from '../helpers/workbookState';
 
 /** A core context on the emulator, on its virtual clock, with the plan's chunk size overridden. */
 function core(emu: Emulator, chunkRows: number) {
