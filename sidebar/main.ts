@@ -90,14 +90,32 @@ function render(): void {
     const current = running ? nextStep(s) : null;
     fill(byId('progress'), ...renderProgress(s, running));
     fill(byId('steps'), ...renderSteps(s, current ? current.id : null));
-    fill(byId('backup'), ...renderBackup(s, Date.now()));
   } else {
     fill(byId('progress'));
     fill(byId('steps'));
-    fill(byId('backup'), el('p', { className: 'muted' }, state.busy === 'status' ? 'Loading…' : 'Unknown'));
   }
+  fill(byId('backup'), ...backupCard());
   renderButtons();
   fill(byId('log'), ...renderLog(state.log, state.logLevel));
+}
+
+/** The backup card; its deadline line depends on the clock too. */
+function backupCard(): Child[] {
+  const s = state.status;
+  return s ? renderBackup(s, Date.now()) : [el('p', { className: 'muted' }, state.busy === 'status' ? 'Loading…' : 'Unknown')];
+}
+
+/**
+ * Keeps what depends on the clock honest while the sidebar stays open: the backup card's
+ * "Roll back possible until" (or "window ended") and the Roll back button. The card is
+ * re-filled only when its text changes, so a focused backup link keeps its focus.
+ */
+function renderClock(): void {
+  if (state.busy) return;
+  const card = byId('backup');
+  const next = backupCard();
+  if (el('div', null, ...next).textContent !== card.textContent) fill(card, ...next);
+  renderButtons();
 }
 
 function renderButtons(): void {
@@ -131,7 +149,7 @@ function renderNotices(): Child[] {
       state.error.details && state.error.details.length
         ? el('ul', { className: 'problems' }, ...state.error.details.map((d) => el('li', null, d)))
         : null,
-      el('p', null, state.error.todo),
+      state.error.todo ? el('p', null, state.error.todo) : null,
       el('div', { className: 'notice-actions' },
         el('button', { type: 'button', className: 'small', onclick: () => { state.error = null; render(); } }, 'Dismiss'),
         el('button', { type: 'button', className: 'small', onclick: () => void refreshStatus() }, 'Reload state'))));
@@ -274,10 +292,16 @@ function showError(action: string, e: unknown): void {
   say(state.error.what);
 }
 
-/** An ok:false answer: the server's message already says what happened and what to do. */
-function showRefusal(message: string, todo = 'Nothing was changed by this request.'): void {
-  state.error = { what: message || 'The server refused the request.', todo };
-  say(state.error.what);
+const NOTHING_CHANGED = /nothing was changed/i;
+
+/**
+ * An ok:false answer: the server's message already says what happened and what to do. Without
+ * `todo` it was a refusal, which changes nothing: said unless the message says it already.
+ */
+function showRefusal(message: string, todo?: string): void {
+  const what = message || 'The server refused the request.';
+  state.error = { what, todo: todo ?? (NOTHING_CHANGED.test(what) ? '' : 'Nothing was changed by this request.') };
+  say(what);
 }
 
 // ---- actions ------------------------------------------------------------------------------
@@ -321,14 +345,17 @@ async function refreshLog(): Promise<void> {
   }
 }
 
-/** Watches another user's run (or a lease left by a closed sidebar) until it ends. */
+/**
+ * Watches another user's run (or a lease left by a closed sidebar) until it ends. Every action
+ * re-arms it when it ends; a tick that finds this sidebar busy waits for the next one.
+ */
 function scheduleWatch(): void {
   if (watchTimer !== null) window.clearTimeout(watchTimer);
   watchTimer = null;
-  if (!state.status || !state.status.running || state.busy) return;
+  if (!state.status || !state.status.running) return;
   watchTimer = window.setTimeout(async () => {
     watchTimer = null;
-    if (state.busy) return;
+    if (state.busy) return scheduleWatch();
     try {
       state.status = await call('getMigrationStatus', { clientId });
       if (!state.status.running) say(describe(state.status));
@@ -344,36 +371,66 @@ function stepKey(s: Status, message: string): string {
   return JSON.stringify([message, s.steps.map((x) => [x.state, x.rowsDone, x.detail])]);
 }
 
-async function runLoop(mode: 'next' | 'all'): Promise<void> {
-  if (!state.status || state.busy) return;
-  state.busy = 'run';
+interface ActOptions {
+  /** Closes the previous result panel first (the action makes it stale). */
+  clearResult?: boolean;
+  /** Moves focus to the result panel at the end (an action the user waits on for its report). */
+  focus?: boolean;
+}
+
+/**
+ * One action, start to end: refuses to overlap another, says what it is doing, shows a thrown
+ * failure in plain words, then re-renders, re-arms the watch of another run and reloads the log.
+ */
+async function act(busy: Busy, what: string, line: string, body: () => Promise<void>, o: ActOptions = {}): Promise<void> {
+  if (state.busy) return;
+  state.busy = busy;
   state.stopRequested = false;
   state.error = null;
-  state.result = null;
-  renderResult();
-  let settledBefore = settledCount(state.status);
-  let lastKey = stepKey(state.status, '');
-  let stalled = 0;
-  say(runningLine(state.status, null));
+  if (o.clearResult) {
+    state.result = null;
+    renderResult();
+  }
+  say(line);
   render();
   try {
+    await body();
+  } catch (e) {
+    showError(what, e);
+  } finally {
+    state.busy = null;
+    state.stopRequested = false;
+  }
+  render();
+  renderResult();
+  if (o.focus) focusResult();
+  scheduleWatch();
+  void refreshLog();
+}
+
+async function runLoop(mode: 'next' | 'all'): Promise<void> {
+  const first = state.status;
+  if (!first || state.busy) return;
+  await act('run', 'migration step', runningLine(first, null), async () => {
+    let settledBefore = settledCount(first);
+    let lastKey = stepKey(first, '');
+    let stalled = 0;
     for (;;) {
       const res: StepResult = await call('runMigrationStep', { clientId });
       state.status = res.status;
       if (!res.ok) {
         showRefusal(res.message, 'Everything finished before this is saved. The log below has the details.');
-        break;
+        return;
       }
       if (res.complete) {
         const report = res.report || reportFromStatus(res);
         state.result = { kind: 'report', report };
         say(`Migration complete: “${res.status.sheetName}” has ${plural(res.status.columnCount, 'column')}. See the report below.`);
-        break;
+        return;
       }
       const settled = settledCount(res.status);
       const stepFinished = settled > settledBefore;
       settledBefore = settled;
-      if (stepFinished) void refreshLog();
       const key = stepKey(res.status, res.message);
       stalled = key === lastKey ? stalled + 1 : 0;
       lastKey = key;
@@ -383,29 +440,22 @@ async function runLoop(mode: 'next' | 'all'): Promise<void> {
           todo: 'Open the log below to see why, then try again. Everything done so far is saved.',
         };
         say(state.error.what);
-        break;
+        return;
       }
       if (stepFinished && mode === 'next') {
         say(`Step done: ${settled} of ${res.status.steps.length} steps finished.`);
-        break;
+        return;
       }
       if (stepFinished && state.stopRequested) {
         say(`Stopped as asked after ${plural(settled, 'step')} of ${res.status.steps.length}. Run all remaining continues from here.`);
-        break;
+        return;
       }
+      // The run goes on: show the finished step's log now (the end of the run loads it anyway).
+      if (stepFinished) void refreshLog();
       say(runningLine(res.status, res.message));
       render();
     }
-  } catch (e) {
-    showError('migration step', e);
-  } finally {
-    state.busy = null;
-    state.stopRequested = false;
-  }
-  render();
-  renderResult();
-  scheduleWatch();
-  void refreshLog();
+  }, { clearResult: true });
 }
 
 function runningLine(s: Status, message: string | null): string {
@@ -425,13 +475,8 @@ function reportFromStatus(res: StepResult): MigrationReport {
   };
 }
 
-async function doDryRun(): Promise<void> {
-  if (state.busy) return;
-  state.busy = 'dryRun';
-  state.error = null;
-  say('Dry run: working out what would change…');
-  render();
-  try {
+function doDryRun(): Promise<void> {
+  return act('dryRun', 'dry run', 'Dry run: working out what would change…', async () => {
     const res = await call('runMigrationStep', { dryRun: true, clientId });
     if (res.status) state.status = res.status;
     if (!res.ok) {
@@ -443,24 +488,11 @@ async function doDryRun(): Promise<void> {
       state.result = { kind: 'plan', steps, message: res.message };
       say('Dry run finished. Nothing was changed.');
     }
-  } catch (e) {
-    showError('dry run', e);
-  } finally {
-    state.busy = null;
-  }
-  render();
-  renderResult();
-  focusResult();
+  }, { focus: true });
 }
 
-async function doVerify(): Promise<void> {
-  if (state.busy) return;
-  state.busy = 'verify';
-  state.stopRequested = false;
-  state.error = null;
-  say('Verifying the sheet…');
-  render();
-  try {
+function doVerify(): Promise<void> {
+  return act('verify', 'verification', 'Verifying the sheet…', async () => {
     // A big sheet's digest takes several calls: each continues where the last one stopped.
     let report = await call('verifyMigration');
     for (let i = 1; report.complete === false && report.resume && i < MAX_VERIFY_CALLS && !state.stopRequested; i++) {
@@ -474,77 +506,54 @@ async function doVerify(): Promise<void> {
     say(stopped
       ? `Verification stopped: rows ${formatNumber(stopped.done)} of ${formatNumber(stopped.of)} compared. Press Verify to start again.`
       : report.ok ? `Verification passed: all ${plural(n.run, 'check')} OK.${notRun}` : `Verification failed: ${n.failed} of ${plural(n.run, 'check')} failed.${notRun}`);
-  } catch (e) {
-    showError('verification', e);
-  } finally {
-    state.busy = null;
-    state.stopRequested = false;
-  }
-  render();
-  renderResult();
-  focusResult();
-  void refreshLog();
+  }, { focus: true });
 }
 
-async function doStartOver(): Promise<void> {
-  if (state.busy) return;
-  state.busy = 'startOver';
-  state.error = null;
-  state.result = null;
-  renderResult();
-  say('Starting over…');
-  render();
-  try {
+function doStartOver(): Promise<void> {
+  return act('startOver', 'start over', 'Starting over…', async () => {
     const st = await call('startOver', { clientId });
     state.status = st;
     // startOver answers with the status; a refusal comes back as its `problem`.
     if (st.problem) showRefusal(st.problem);
     else say('Step progress cleared. The next run starts with the first step.');
-  } catch (e) {
-    showError('start over', e);
-  } finally {
-    state.busy = null;
-  }
-  render();
-  void refreshLog();
+  }, { clearResult: true });
 }
 
-async function doRollback(): Promise<void> {
-  if (state.busy) return;
-  state.busy = 'rollback';
-  state.error = null;
-  state.result = null;
-  renderResult();
-  state.rollbackPreview = null;
-  say('Rolling back: saving a snapshot of the current file first…');
-  render();
-  let report: RollbackAnswer | null = null;
-  try {
-    // A big sheet is restored in bounded chunks; the server says complete:false until done.
-    for (let i = 0; i < MAX_ROLLBACK_CALLS; i++) {
-      report = await call('rollbackMigration', { confirm: true });
-      if (!report.ok || report.complete !== false) break;
-      say(`Rolling back… ${report.message}`);
+/**
+ * What to do after a confirmed rollback stopped (ok:false, not a refusal that changed nothing):
+ * it, or earlier calls, may already have restored part of the tab; pressing again resumes it.
+ */
+const ROLLBACK_STOPPED_TODO = 'The snapshot and the backup keep every value. Press Roll back… again to resume; the log below has the details.';
+
+function doRollback(): Promise<void> {
+  return act('rollback', 'rollback', 'Rolling back: saving a snapshot of the current file first…', async () => {
+    state.rollbackPreview = null;
+    try {
+      // A big sheet is restored in bounded chunks; the server says complete:false until done.
+      let report: RollbackAnswer | null = null;
+      let calls = 0;
+      while (calls < MAX_ROLLBACK_CALLS) {
+        report = await call('rollbackMigration', { confirm: true });
+        calls++;
+        if (!report.ok || report.complete !== false) break;
+        say(`Rolling back… ${report.message}`);
+      }
+      if (report) {
+        state.result = { kind: 'rollback', report };
+        if (report.ok) say(`Rolled back: “${state.status ? state.status.sheetName : ''}” has ${plural(report.columnCount, 'column')} again.`);
+        // A first-call refusal changed nothing and says so; anything else may have changed the tab.
+        else showRefusal(report.message, calls === 1 && NOTHING_CHANGED.test(report.message) ? undefined : ROLLBACK_STOPPED_TODO);
+      }
+    } finally {
+      // However it ended, the tab may have changed: show the state as it is now. A failure of
+      // the rollback itself (thrown after this) is the one shown.
+      try {
+        state.status = await call('getMigrationStatus', { clientId });
+      } catch (e) {
+        if (!state.error) showError('status check', e);
+      }
     }
-    if (report) {
-      state.result = { kind: 'rollback', report };
-      if (report.ok) say(`Rolled back: “${state.status ? state.status.sheetName : ''}” has ${plural(report.columnCount, 'column')} again.`);
-      else showRefusal(report.message);
-    }
-  } catch (e) {
-    showError('rollback', e);
-  } finally {
-    state.busy = null;
-  }
-  try {
-    state.status = await call('getMigrationStatus', { clientId });
-  } catch (e) {
-    if (!state.error) showError('status check', e);
-  }
-  render();
-  renderResult();
-  focusResult();
-  void refreshLog();
+  }, { clearResult: true, focus: true });
 }
 
 function focusResult(): void {
@@ -554,27 +563,13 @@ function focusResult(): void {
 
 /** Asks the server what a rollback would do (a call without confirm changes nothing), then asks the user. */
 async function previewRollback(): Promise<void> {
-  if (state.busy) return;
-  state.busy = 'rollback';
-  state.error = null;
-  say('Checking what a rollback would do…');
-  render();
-  let preview: RollbackAnswer | null = null;
-  try {
-    preview = await call('rollbackMigration', { confirm: false });
-  } catch (e) {
-    showError('rollback check', e);
-  } finally {
-    state.busy = null;
-  }
-  render();
+  let preview = null as RollbackAnswer | null;
+  await act('rollback', 'rollback check', 'Checking what a rollback would do…', async () => {
+    const p = await call('rollbackMigration', { confirm: false });
+    if (p.canRollBack === false) showRefusal(p.message);
+    else preview = p;
+  });
   if (!preview) return;
-  if (preview.canRollBack === false) {
-    state.error = { what: preview.message, todo: 'Nothing was changed.' };
-    say(preview.message);
-    render();
-    return;
-  }
   state.rollbackPreview = preview;
   say('Confirm the rollback below, or cancel.');
   ask('rollback');
@@ -607,8 +602,7 @@ function wire(): void {
   });
   byId('btn-log-refresh').addEventListener('click', () => void refreshLog());
   byId('status-line').setAttribute('tabindex', '-1');
-  // Keeps "Roll back possible until" honest while the sidebar stays open.
-  window.setInterval(() => { if (!state.busy) renderButtons(); }, 60000);
+  window.setInterval(renderClock, 60000);
 }
 
 function start(): void {

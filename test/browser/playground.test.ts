@@ -275,6 +275,64 @@ describeBrowser('playground in Chromium: dry run, run all, verify, roll back', (
     }
   });
 
+  /** The error notice's advice line(s): what the sidebar tells the user to do next. */
+  const errorAdvice = () => sb.locator('[data-testid="error"] > p').allTextContents();
+
+  test('a confirmed rollback that stops part-way does not claim nothing was changed', async () => {
+    // The server's answers are faked: a first chunk that changed the tab, then a failure
+    // (src/core/rollback.ts: a failing phase says what happened, not "nothing was changed").
+    const failure = 'Rollback not finished: the restored "Operaciones" does not equal the backup (row 12 differs) after 2 attempts. Make sure nobody edits "Operaciones", then roll back again (it resumes).';
+    const confirmed: any[] = [];
+    await page.route('**/api/run', async (route) => {
+      const body = JSON.parse(route.request().postData() || '{}');
+      if (body.fn !== 'rollbackMigration' || !(body.args[0] && body.args[0].confirm)) return route.fulfill({ response: await route.fetch() });
+      confirmed.push(body.args[0]);
+      const result = confirmed.length === 1
+        ? { ok: true, complete: false, message: 'Rollback in progress (next: copying the backup rows); nothing is lost.', columnCount: 68, snapshotId: 'snap-1', snapshotName: 'Operaciones_pre-rollback_snapshot' }
+        : { ok: false, complete: true, message: failure, columnCount: 68, snapshotId: 'snap-1', snapshotName: 'Operaciones_pre-rollback_snapshot' };
+      return route.fulfill({ json: { result } });
+    });
+    try {
+      await sb.locator('#btn-rollback').click();
+      await sb.locator('[data-testid="confirm-rollback"] #confirm-yes').click();
+      const error = sb.locator('[data-testid="error"]');
+      await error.waitFor();
+      expect(confirmed.length).toBe(2);
+      await expect(error.locator('strong').textContent()).resolves.toBe(failure);
+      const advice = await errorAdvice();
+      expect(advice).toEqual([expect.stringMatching(/Press Roll back… again to resume/)]);
+      expect(advice.join(' ')).not.toMatch(/nothing was changed/i);
+      await expect(sb.locator('[data-testid="rollback-summary"]').getAttribute('class')).resolves.toMatch(/\bbad\b/);
+      // Faked: the sheet itself was not touched.
+      await gridColumns(page, 68);
+      await sb.locator('[data-testid="rollback-result"] .icon-button').click();
+      await error.locator('button', { hasText: 'Dismiss' }).click();
+    } finally {
+      await page.unrouteAll({ behavior: 'wait' });
+    }
+  });
+
+  test('a rollback refused at the preview says "nothing was changed" once', async () => {
+    const refusal = 'The backup "Operaciones_v2.1_backup" is in the Drive trash. Restore it from the trash, then roll back again. Nothing was changed.';
+    await page.route('**/api/run', async (route) => {
+      const body = JSON.parse(route.request().postData() || '{}');
+      if (body.fn !== 'rollbackMigration') return route.fulfill({ response: await route.fetch() });
+      return route.fulfill({ json: { result: { ok: false, complete: true, canRollBack: false, message: refusal, columnCount: 68, snapshotId: null } } });
+    });
+    try {
+      await sb.locator('#btn-rollback').click();
+      const error = sb.locator('[data-testid="error"]');
+      await error.waitFor();
+      await expect(error.locator('strong').textContent()).resolves.toBe(refusal);
+      expect(((await error.textContent()) || '').match(/nothing was changed/gi)).toHaveLength(1);
+      expect(await errorAdvice()).toEqual([]);
+      expect(await sb.locator('[data-testid="confirm-rollback"]').count()).toBe(0);
+      await error.locator('button', { hasText: 'Dismiss' }).click();
+    } finally {
+      await page.unrouteAll({ behavior: 'wait' });
+    }
+  });
+
   test('Roll back asks first, says what is discarded and kept, then restores 65 columns', async () => {
     const filesBefore = (await getJson(pg, '/api/state')).files.length;
     await sb.locator('#btn-rollback').click();
@@ -516,6 +574,38 @@ describeBrowser('playground in Chromium: the other states the sidebar must expla
     expect(await sb.locator('#btn-runAll').isDisabled()).toBe(true);
     expect(await sb.locator('#btn-rollback').isDisabled()).toBe(true);
     await expect(sb.locator('#badge').textContent()).resolves.toBe('Migrating…');
+    expect(problems.errors).toEqual([]);
+  });
+
+  test('Verify while another run holds the lease: the buttons come back when that run ends', async () => {
+    const { pg, sb, page, problems } = await scenario({ rows: 2500, scenario: 'running-elsewhere' });
+    await sb.locator('[data-testid="running-elsewhere"]').waitFor();
+    // Verify is held until the watch of the other run (every 5 s) has ticked while it was busy.
+    let release = () => undefined as void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/run', async (route) => {
+      const body = JSON.parse(route.request().postData() || '{}');
+      if (body.fn === 'verifyMigration') await held;
+      return route.fulfill({ response: await route.fetch() });
+    });
+    try {
+      await sb.locator('#btn-verify').click();
+      await sb.locator('#app[aria-busy="true"]').waitFor();
+      await page.waitForTimeout(6000);
+      // The other sidebar finishes its run (the scenario's own client and chunk size).
+      let done = false;
+      for (let i = 0; i < 200 && !done; i++) done = pg.bundle.call<any>('runMigrationStep', { clientId: 'another-sidebar', chunkRows: 2000 }).complete;
+      expect(done).toBe(true);
+      release();
+      await sb.locator('[data-testid="verification"]').waitFor();
+    } finally {
+      await page.unrouteAll({ behavior: 'wait' });
+    }
+    // The watch goes on after Verify: within a tick or two, the sidebar sees the run has ended.
+    await sb.locator('[data-testid="running-elsewhere"]').waitFor({ state: 'detached', timeout: 15000 });
+    await expect(sb.locator('#badge').textContent()).resolves.toBe('Migrated to v3.0');
+    expect(await sb.locator('#btn-rollback').isEnabled()).toBe(true);
+    expect(await sb.locator('#btn-verify').isEnabled()).toBe(true);
     expect(problems.errors).toEqual([]);
   });
 });
