@@ -1,7 +1,7 @@
 // The one place that touches the Apps Script globals. Everything else receives an Env.
 // `g` is the global object: Apps Script's in production, the emulator's in tests.
-import { Env, SpreadsheetLike, DriveFileLike, PropertyStore, LockLike, CacheLike, DriveFolderLike } from '../core/gas';
-import { isPermissionError } from '../core/retry';
+import { Env, SpreadsheetLike, DriveFileLike, PropertyStore, LockLike, DriveFolderLike } from '../core/gas';
+import { isPermissionError, isTransient } from '../core/retry';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export function appsScriptEnv(g: any = globalThis): Env {
@@ -17,8 +17,9 @@ export function appsScriptEnv(g: any = globalThis): Env {
       try {
         return g.DriveApp.getFileById(id) as DriveFileLike;
       } catch (e) {
-        // A missing scope is a deployment error, not a missing file: never report it as "gone".
-        if (isPermissionError(e)) throw e;
+        // A missing scope is a deployment error, and a momentary failure is not an answer:
+        // neither may be reported as "the file is gone".
+        if (isPermissionError(e) || isTransient(e)) throw e;
         // Apps Script throws for a deleted file or one we may not see: both mean "gone" here.
         return null;
       }
@@ -31,7 +32,6 @@ export function appsScriptEnv(g: any = globalThis): Env {
     },
     getFolderById: (id) => g.DriveApp.getFolderById(id) as DriveFolderLike,
     documentProperties: () => g.PropertiesService.getDocumentProperties() as PropertyStore,
-    documentCache: () => (g.CacheService.getDocumentCache() as CacheLike | null) || null,
     documentLock: () => g.LockService.getDocumentLock() as LockLike,
     now: () => Date.now(),
     sleep: (ms) => g.Utilities.sleep(ms),

@@ -42,15 +42,18 @@ export function unitBudget(ctx: { env: Pick<Env, 'now'>; config: Pick<MigrationC
 }
 
 /**
- * Runs `chunk` once, then again while the unit's budget has room for another chunk as slow as
- * the slowest so far and `more` holds. Without a budget: exactly once.
+ * Runs `chunk` from `p` until `done`: with a budget, while it has room for another chunk as
+ * slow as the slowest so far (and at least `margin` ms), its first chunk always (Budget.fits);
+ * without one, once. `after` sees each new cursor. The one chunk loop of every long piece of work.
  */
-export function repeatWithin<T>(budget: Budget | null, first: T, chunk: (p: T) => T, more: (p: T) => boolean): T {
-  let p = first;
-  do {
+export function repeatWithin<T>(budget: Budget | null, p: T, chunk: (p: T) => T, done: (p: T) => boolean, margin = 0, after?: (p: T) => void): T {
+  let first = true;
+  while (!done(p) && (budget ? budget.fits(margin) : first)) {
     const from = p;
     p = budget ? budget.measure(() => chunk(from)) : chunk(from);
-  } while (budget && more(p) && budget.fits());
+    first = false;
+    if (after) after(p);
+  }
   return p;
 }
 
@@ -67,6 +70,6 @@ export function digestWithin(
     budget,
     { nextRow: from.nextRow, lastRow: from.lastRow, acc: from.acc || DIGEST_SEED },
     (p) => digestNextChunk(sheet, p, columns, chunkRows, sha256Hex),
-    (p) => !isDigestDone(p),
+    isDigestDone,
   );
 }

@@ -72,7 +72,8 @@ export function digestNextChunk(
   return { nextRow: progress.nextRow + n, lastRow: progress.lastRow, acc };
 }
 
-export function isDigestDone(p: DigestProgress): boolean {
+/** Whether a chunked cursor (a digest's or any other) has no rows left. */
+export function isDigestDone(p: { nextRow: number; lastRow: number }): boolean {
   return p.nextRow > p.lastRow;
 }
 

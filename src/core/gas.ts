@@ -118,7 +118,6 @@ export interface Env {
   findFilesByName?(name: string): DriveFileLike[];
   getFolderById(id: string): DriveFolderLike;
   documentProperties(): PropertyStore;
-  documentCache(): CacheLike | null;
   documentLock(): LockLike;
   /** Milliseconds since epoch; the emulator's virtual clock in tests. */
   now(): number;

@@ -16,8 +16,8 @@ import { RollbackReport } from './types';
 import { checkAccess } from './access';
 import { acquireLease, releaseLease } from './lease';
 import { errorText, isTimeLimit, withRetry } from './retry';
-import { invalidateColumnMap, normalizeHeader } from './columnMap';
-import { DigestProgress, digestNextChunk, startDigest } from './digest';
+import { normalizeHeader } from './columnMap';
+import { DigestProgress, digestNextChunk, isDigestDone, startDigest } from './digest';
 import { Budget } from './rollback/budget';
 import { propertySpaceProblem } from './quota';
 import { ChangeCount, countNextChunk, findV3Columns, startCount, V3Column } from './rollback/changes';
@@ -26,7 +26,9 @@ import { describeAge, headerNames, migrationState } from './rollback/state';
 import { columnLetter, readHeaderRow, WORKBOOK_CELL_LIMIT, workbookSize } from './preflight';
 import { formatWhen } from './wording';
 import { plural } from './steps/types';
-import { rowsPerCall } from './chunking';
+import { repeatWithin, rowsPerCall } from './chunking';
+import { backupFileState, backupName, openSheet } from './steps/createBackup';
+import { leaseOwner } from './coordinator';
 import { findProtection, protectForMigration, removeMigrationProtection, ROLLBACK_PROTECTION_DESCRIPTION } from './protection';
 
 export interface RollbackContext {
@@ -84,7 +86,6 @@ const goto = (phase: Phase): Outcome => ({ type: 'goto', phase });
 
 /** Where a chunked piece of work got to: rows nextRow..lastRow are still to do. */
 type Cursor = { nextRow: number; lastRow: number };
-const more = (c: Cursor): boolean => c.nextRow <= c.lastRow;
 
 const MAY_NOT = 'You may not roll back this migration.';
 
@@ -137,14 +138,14 @@ function rollbackOnce(ctx: RollbackContext, opts: RollbackOptions, flag: { mutat
   }
   let assessed: Assessment | null = null;
   if (!resume) {
-    assessed = assess(ctx, ss);
+    assessed = assess(ctx, ss, backup);
     if (assessed.type === 'refuse') return refuse(ctx, assessed.report, assessed.message);
     if (assessed.type === 'done') return assessed.report;
   }
   const b = backup as BackupRecord;
 
   const by = access.actor || 'unknown user';
-  const owner = `${access.actor || 'unknown'}#rollback`;
+  const owner = leaseOwner(access.actor, 'rollback');
   const lease = withRetry(env, () => acquireLease(env, store, owner, 'rollback', config.leaseSeconds));
   if (!lease.ok) return no(lease.message);
 
@@ -168,7 +169,7 @@ function rollbackOnce(ctx: RollbackContext, opts: RollbackOptions, flag: { mutat
       cursor: null,
       count: null,
       v3Columns: [],
-      snapshotName: snapshotNameFor(env, ss, now),
+      snapshotName: a.report.snapshotName as string,
       snapshotId: null,
       snapshotRequested: false,
       sheetIdsBefore: null,
@@ -183,7 +184,7 @@ function rollbackOnce(ctx: RollbackContext, opts: RollbackOptions, flag: { mutat
   }
 
   try {
-    return runPhases(ctx, ss, b, p, budget, owner, access.owner, flag);
+    return runPhases(ctx, ss, b, p, budget, owner, access.owner, flag, assessed && assessed.type === 'go' ? assessed.target : null);
   } catch (e) {
     log.error(STEP, `Rollback ${p.id}: failed while ${phaseLabel(p.phase)}: ${errorText(e)}. Run it again to resume.`);
     flushQuietly(ctx);
@@ -196,14 +197,14 @@ function rollbackOnce(ctx: RollbackContext, opts: RollbackOptions, flag: { mutat
 type Assessment =
   | { type: 'refuse'; message: string; report: RollbackResult }
   | { type: 'done'; report: RollbackResult }
-  | { type: 'go'; migration: 'complete' | 'partial'; rollbackUntil: string; target: SheetLike; report: RollbackResult };
+  | { type: 'go'; migration: 'complete' | 'partial'; rollbackUntil: string; target: SheetLike; v3: V3Column[]; report: RollbackResult };
 
-function assess(ctx: RollbackContext, ss: SpreadsheetLike): Assessment {
+function assess(ctx: RollbackContext, ss: SpreadsheetLike, backup: BackupRecord | null): Assessment {
   const { env, config, store } = ctx;
-  const backup = store.readBackup();
   const target = backup ? sheetById(ss, backup.sheetId) : ss.getSheetByName(config.targetSheet);
   const headers = target ? headerNames(readHeaderRow(target, config.headerRow)) : [];
-  const state = migrationState(store, config, findV3Columns(headers, config).length > 0);
+  const v3 = findV3Columns(headers, config);
+  const state = migrationState(store, config, v3.length > 0);
   const report = base(ctx, ss, backup, target, headers.length);
   report.migration = state.kind;
   const no = (message: string): Assessment => ({ type: 'refuse', message, report });
@@ -230,13 +231,13 @@ function assess(ctx: RollbackContext, ss: SpreadsheetLike): Assessment {
     );
   }
   const problem = backupFileProblem(env, b);
-  return problem ? no(problem) : { type: 'go', migration: state.kind, rollbackUntil: state.rollbackUntil, target, report };
+  return problem ? no(problem) : { type: 'go', migration: state.kind, rollbackUntil: state.rollbackUntil, target, v3, report };
 }
 
 function backupFileProblem(env: Env, b: BackupRecord): string | null {
-  const file = env.getFileById(b.id);
-  if (!file) return `The backup "${b.name}" (${b.id}) no longer exists or cannot be opened. Look for it in Drive (also in its owner's trash).`;
-  return file.isTrashed() ? `The backup "${b.name}" is in the Drive trash. Restore it from the trash (${b.url}), then roll back again.` : null;
+  const gone = backupFileState(env, b);
+  if (gone === 'missing') return `The backup "${b.name}" (${b.id}) no longer exists or cannot be opened. Look for it in Drive (also in its owner's trash).`;
+  return gone ? `The backup "${b.name}" is in the Drive trash. Restore it from the trash (${b.url}), then roll back again.` : null;
 }
 
 /** The backup changed after it was made: restoring from it would not give the original back. */
@@ -270,24 +271,20 @@ function preview(ctx: RollbackContext, ss: SpreadsheetLike, progress: RollbackPr
     report.message = `A rollback is in progress (it stopped while ${phaseLabel(progress.phase)}). Nothing was changed: confirm (rollbackMigration({confirm: true})) to finish it.`;
     return report;
   }
-  const a = assess(ctx, ss);
+  const a = assess(ctx, ss, backup);
   if (a.type !== 'go') return a.type === 'done' ? a.report : refuse(ctx, a.report, a.message, true);
   const b = backup as BackupRecord;
   const report = a.report;
-  let sheet: SheetLike | null = null;
-  try {
-    sheet = env.openSpreadsheetById(b.id).getSheetByName(b.sheetName);
-  } catch (e) {
-    sheet = null;
-  }
+  // A transient error is thrown here: read as "no tab", it would call the backup edited.
+  const sheet = openSheet(env, b.id, b.sheetName);
   const problem = backupSheetProblem(sheet, b);
   if (problem) return refuse(ctx, report, problem, true);
   const bs = sheet as SheetLike;
   // The confirmed call proves the backup again; doing it here too spares a YES that then refuses.
   const digest = chunks(budget, startDigest(1, b.lastRow), digestStep(env, bs, b));
-  if (!more(digest) && digest.acc !== b.digest) return refuse(ctx, report, backupDigestProblem(b), true);
+  if (isDigestDone(digest) && digest.acc !== b.digest) return refuse(ctx, report, backupDigestProblem(b), true);
   // Count what would be reverted, as far as the budget allows; a large sheet counts during the rollback.
-  const count = chunks(budget, startCount(a.target, bs, b.lastRow, config.headerRow), countStep(a.target, bs, b, findV3Columns(readHeaderRow(a.target, config.headerRow), config)));
+  const count = chunks(budget, startCount(a.target, bs, b.lastRow, config.headerRow), countStep(a.target, bs, b, a.v3));
   fillCounts(report, count);
   report.canRollBack = true;
   report.plan = planLines(config, report, b);
@@ -297,14 +294,14 @@ function preview(ctx: RollbackContext, ss: SpreadsheetLike, progress: RollbackPr
 
 /** The report of a rollback under way, from its record. */
 function progressReport(ctx: RollbackContext, ss: SpreadsheetLike, b: BackupRecord, p: RollbackProgress, target?: SheetLike): RollbackResult {
-  const r = Object.assign(base(ctx, ss, b, target), { canRollBack: true, phase: p.phase, migration: p.migration, rollbackUntil: p.rollbackUntil, snapshotId: p.snapshotId, snapshotName: p.snapshotName });
+  const r = Object.assign(base(ctx, ss, b, target, undefined, p.snapshotName), { canRollBack: true, phase: p.phase, migration: p.migration, rollbackUntil: p.rollbackUntil, snapshotId: p.snapshotId });
   fillCounts(r, p.count);
   r.plan = planLines(ctx.config, r, b);
   return r;
 }
 
 function fillCounts(report: RollbackResult, count: ChangeCount | null): void {
-  if (!count || more(count)) return;
+  if (!count || !isDigestDone(count)) return;
   report.changedRows = count.changedRows;
   report.rowsWithV3Data = count.rowsWithV3Data;
   report.changedRowsSample = count.changedSample.slice();
@@ -335,12 +332,7 @@ function planLines(config: MigrationConfig, r: RollbackResult, b: BackupRecord):
 
 /** Runs chunks from `cur` while the budget allows (`after` sees each new cursor); returns where it got to. */
 function chunks<C extends Cursor>(budget: Budget, cur: C, step: (c: C) => C, after?: (c: C) => void): C {
-  while (more(cur) && budget.fits(1000)) {
-    const from = cur;
-    cur = budget.measure(() => step(from));
-    if (after) after(cur);
-  }
-  return cur;
+  return repeatWithin(budget, cur, step, isDigestDone, 1000, after);
 }
 
 const digestStep = (env: Env, sheet: SheetLike, b: BackupRecord) => (c: DigestProgress) => digestNextChunk(sheet, c, b.columnCount, b.chunkRows, env.sha256Hex);
@@ -353,6 +345,7 @@ const countStep = (target: SheetLike, bs: SheetLike, b: BackupRecord, v3: V3Colu
 /**
  * Runs the phases from p.phase on until the rollback is done, this call's budget is spent, or
  * a phase refuses or fails. `ownerEmail`: the file's owner, as checkAccess looked it up.
+ * `assessed`: the target tab, when this call assessed the rollback (and checked the backup file).
  */
 function runPhases(
   ctx: RollbackContext,
@@ -363,9 +356,11 @@ function runPhases(
   owner: string,
   ownerEmail: string | null,
   flag: { mutating: boolean },
+  assessed: SheetLike | null,
 ): RollbackResult {
   const { env, config, store } = ctx;
-  let targetSheet: SheetLike | null = null;
+  let targetSheet = assessed;
+  let fileChecked = !!assessed;
   let backupSheetCache: SheetLike | null = null;
   let protectionChecked = false;
   /** Set by the last phase. */
@@ -429,8 +424,8 @@ function runPhases(
       set(c);
       save();
     };
-    cur = chunks(budget, cur, step, (c) => (more(c) ? record(c) : set(c)));
-    if (!more(cur)) return cur;
+    cur = chunks(budget, cur, step, (c) => (isDigestDone(c) ? set(c) : record(c)));
+    if (isDigestDone(cur)) return cur;
     record(cur);
     return null;
   }
@@ -456,7 +451,8 @@ function runPhases(
   const phases: Record<Phase, () => Outcome> = {
     /** The backup exists, is not trashed, has its recorded grid and still digests as recorded. */
     check_backup() {
-      const problem = backupFileProblem(env, b) || backupSheetProblem(backupSheet(), b);
+      const problem = (!fileChecked && backupFileProblem(env, b)) || backupSheetProblem(backupSheet(), b);
+      fileChecked = true;
       if (problem) return { type: 'refuse', message: problem };
       const cur = chunked(p.cursor || startDigest(1, b.lastRow), digestStep(env, backupSheet() as SheetLike, b));
       if (!cur) return MORE;
@@ -593,7 +589,6 @@ function runPhases(
         p.removedColumns = p.removedColumns.concat(r.names.filter((n) => !p.removedColumns.includes(n)));
         say(`removed ${r.names.join(', ')} (${columnLetter(r.from)}${r.count > 1 ? `–${columnLetter(r.from + r.count - 1)}` : ''}) from "${t.getName()}".`);
       }
-      invalidateColumnMap(env.documentCache());
       return NEXT;
     },
 
@@ -661,11 +656,10 @@ function runPhases(
       return NEXT;
     },
 
-    /** Clears the column-map cache and the checkpoints, records the rollback and its report. */
+    /** Clears the checkpoints, records the rollback and its report. */
     finish() {
       // Before the record goes: a crash after this resumes here and removes it again (no-op).
       removeMigrationProtection(env, target(), ROLLBACK_PROTECTION_DESCRIPTION);
-      invalidateColumnMap(env.documentCache());
       store.clearRun();
       const history = store.readHistory();
       const last = history[history.length - 1];
@@ -745,7 +739,8 @@ function url(id: string | null): string | null {
   return id ? `https://docs.google.com/spreadsheets/d/${id}/edit` : null;
 }
 
-function base(ctx: RollbackContext, ss: SpreadsheetLike, backup: BackupRecord | null, target?: SheetLike | null, columnCount?: number): RollbackResult {
+/** `snapshotName`: the recorded one of a rollback under way; by default a new one (a Spreadsheet call or two). */
+function base(ctx: RollbackContext, ss: SpreadsheetLike, backup: BackupRecord | null, target?: SheetLike | null, columnCount?: number, snapshotName?: string): RollbackResult {
   const { env, config } = ctx;
   const sheet = target === undefined ? (backup ? sheetById(ss, backup.sheetId) : ss.getSheetByName(config.targetSheet)) : target;
   const count = columnCount !== undefined ? columnCount : sheet ? headerNames(readHeaderRow(sheet, config.headerRow)).length : 0;
@@ -765,7 +760,7 @@ function base(ctx: RollbackContext, ss: SpreadsheetLike, backup: BackupRecord | 
     backupCreatedAt: backup && backup.createdAt,
     backupAge: backup && describeAge(backup.createdAt, env.now()),
     rollbackUntil: null,
-    snapshotName: backup && snapshotNameFor(env, ss, env.now()),
+    snapshotName: backup && (snapshotName || backupName('{spreadsheet}_pre-rollback_snapshot_{yyyyMMdd_HHmmss}', ss, env, env.now())),
     snapshotUrl: null,
     snapshotWhere: config.backupFolderId ? 'in the backup folder, next to the backups' : 'in your Drive, like the backup',
     sheetName: sheet ? sheet.getName() : config.targetSheet,
@@ -786,11 +781,6 @@ function refuse(ctx: RollbackContext, report: RollbackResult, message: string, q
     flushQuietly(ctx);
   }
   return report;
-}
-
-function snapshotNameFor(env: Env, ss: SpreadsheetLike, nowMs: number): string {
-  const stamp = env.formatDate(new Date(nowMs), ss.getSpreadsheetTimeZone(), 'yyyyMMdd_HHmmss');
-  return `${ss.getName()}_pre-rollback_snapshot_${stamp}`;
 }
 
 function sheetById(ss: SpreadsheetLike, id: number): SheetLike | null {

@@ -1,21 +1,23 @@
 // Verification of a migration: one pass/fail check per line, read-only. Nothing is written
-// anywhere, not even a property, a cache entry or a persisted log line: verify may be run by
+// anywhere, not even a property or a persisted log line: verify may be run by
 // anyone who can open the sheet, as often as they like, during or after a migration. A full
 // digest too long for one call stops at its budget and hands the caller a cursor (`resume`)
 // to pass back: the caller, not the server, holds the progress.
-import { Env, SheetLike, SpreadsheetLike } from './gas';
+import { Env, SheetLike } from './gas';
 import { MigrationConfig } from './config';
 import { BackupRecord, CorruptStateError, RunState, StateStore } from './state';
 import { readProgress } from './rollback/progress';
 import { Check, VerificationReport, VerifyResume } from './types';
-import { ColumnMap, columnMapFor } from './columnMap';
-import { DigestProgress, digestNextChunk, isDigestDone, startDigest } from './digest';
+import { ColumnMap } from './columnMap';
+import { digestNextChunk, isDigestDone, startDigest } from './digest';
+import { repeatWithin } from './chunking';
 import { Budget } from './rollback/budget';
 import { cellAt, RowBlock, showCell } from './rollback/compare';
 import { describeAge, headerNames, migrationState, MigrationState } from './rollback/state';
 import { findV3Columns } from './rollback/changes';
 import { columnLetter } from './preflight';
 import { diffRows, firstFive, readRows, sampleRows } from './steps/testSmoke';
+import { backupFileState, openSheet } from './steps/createBackup';
 import { initialValues, plural } from './steps/types';
 import { formatWhen } from './wording';
 
@@ -128,7 +130,7 @@ function verifyOnce(ctx: VerifyContext, opts: VerifyOptions): VerifyReport {
   const before = backup.columnCount;
   const added = config.newColumns.length;
   const n = headers.length;
-  const map = columnMapFor(headers, null, env.sha256Hex);
+  const map = new ColumnMap(headers);
 
   // column_count: before + added, and the configured figure when the plan fixes one.
   const planned = config.expectedColumnCountBefore;
@@ -159,19 +161,17 @@ function verifyOnce(ctx: VerifyContext, opts: VerifyOptions): VerifyReport {
   sampleChecks(config, map, sampled, current, check);
 
   // backup_available, then what needs the backup.
-  const file = env.getFileById(backup.id);
-  const trashed = !!file && file.isTrashed();
-  const backupOk = !!file && !trashed;
+  const gone = backupFileState(env, backup);
   add(
     'backup_available',
-    backupOk,
-    backupOk
+    !gone,
+    !gone
       ? `"${backup.name}", made ${describeAge(backup.createdAt, env.now())} ago: ${backup.url}`
-      : `The backup "${backup.name}" (${backup.url}) ${trashed ? 'is in the Drive trash. Restore it from the trash to keep a rollback possible.' : 'no longer exists or cannot be opened.'}`,
+      : `The backup "${backup.name}" (${backup.url}) ${gone === 'trashed' ? 'is in the Drive trash. Restore it from the trash to keep a rollback possible.' : 'no longer exists or cannot be opened.'}`,
   );
-  const backupSheet = backupOk ? openBackupSheet(env, backup) : null;
+  const backupSheet = gone ? null : openSheet(env, backup.id, backup.sheetName);
   if (!backupSheet) {
-    const why = `Cannot compare with the backup: ${backupOk ? `its tab "${backup.sheetName}" is gone` : 'it is not available'}.`;
+    const why = `Cannot compare with the backup: ${gone ? 'it is not available' : `its tab "${backup.sheetName}" is gone`}.`;
     add('v21_spot_check', false, why);
     add('v21_digest', false, why);
     return finish(true);
@@ -242,15 +242,17 @@ function digestCheck(env: Env, b: BackupRecord, sheet: SheetLike, budget: Budget
   const at = given && !why ? (given as VerifyResume) : null;
   const again = why ? ` Started again from row 1: ${why}.` : '';
   const calls = (at ? at.calls : 0) + 1;
-  let p: DigestProgress = at ? { nextRow: at.nextRow, lastRow: b.lastRow, acc: at.acc } : startDigest(1, b.lastRow);
-  while (!isDigestDone(p)) {
-    // The first chunk of a call always runs (Budget.fits), so a caller looping on `complete` ends.
-    if (!budget.fits(1000)) {
-      add('v21_digest', false, `In progress: rows 1–${p.nextRow - 1} of ${b.lastRow} compared.${again}`, true);
-      return { seed, backupId: b.id, lastRow: b.lastRow, columnCount: b.columnCount, chunkRows: b.chunkRows, nextRow: p.nextRow, acc: p.acc, calls };
-    }
-    const from = p;
-    p = budget.measure(() => digestNextChunk(sheet, from, b.columnCount, b.chunkRows, env.sha256Hex));
+  // The first chunk of a call always runs (Budget.fits), so a caller looping on `complete` ends.
+  const p = repeatWithin(
+    budget,
+    at ? { nextRow: at.nextRow, lastRow: b.lastRow, acc: at.acc } : startDigest(1, b.lastRow),
+    (c) => digestNextChunk(sheet, c, b.columnCount, b.chunkRows, env.sha256Hex),
+    isDigestDone,
+    1000,
+  );
+  if (!isDigestDone(p)) {
+    add('v21_digest', false, `In progress: rows 1–${p.nextRow - 1} of ${b.lastRow} compared.${again}`, true);
+    return { seed, backupId: b.id, lastRow: b.lastRow, columnCount: b.columnCount, chunkRows: b.chunkRows, nextRow: p.nextRow, acc: p.acc, calls };
   }
   const ok = p.acc === b.digest;
   add(
@@ -287,16 +289,6 @@ function resumeProblem(given: unknown, b: BackupRecord): string {
     /^[0-9a-f]{64}$/.test(r.acc);
   if (!wellFormed) return 'the resume given is not valid';
   return r.backupId === b.id && r.lastRow === b.lastRow && r.columnCount === b.columnCount && r.chunkRows === b.chunkRows ? '' : 'the resume given is for another backup';
-}
-
-function openBackupSheet(env: Env, backup: BackupRecord): SheetLike | null {
-  let ss: SpreadsheetLike;
-  try {
-    ss = env.openSpreadsheetById(backup.id);
-  } catch (e) {
-    return null;
-  }
-  return ss.getSheetByName(backup.sheetName);
 }
 
 function describePending(run: RunState): string {

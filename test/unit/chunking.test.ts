@@ -25,14 +25,14 @@ test('repeatWithin: once without a budget; with one, again while a chunk as slow
     now += 1000;
     return n + 1;
   };
-  expect(repeatWithin(null, 0, step, () => true)).toBe(1);
+  expect(repeatWithin(null, 0, step, () => false)).toBe(1);
   // A third of 30 s: 10 s. Each chunk 1 s; another runs while more than 1.5 s are left.
   now = 0;
   const budget = unitBudget({ env, config: { timeBudgetSeconds: 30 }, chunkCells: 200000 });
-  expect(repeatWithin(budget, 0, step, () => true)).toBe(9);
+  expect(repeatWithin(budget, 0, step, () => false)).toBe(9);
   // It stops as soon as there is nothing more to do.
   now = 0;
-  expect(repeatWithin(unitBudget({ env, config: { timeBudgetSeconds: 30 }, chunkCells: 1 }), 0, step, (n) => n < 3)).toBe(3);
+  expect(repeatWithin(unitBudget({ env, config: { timeBudgetSeconds: 30 }, chunkCells: 1 }), 0, step, (n) => n >= 3)).toBe(3);
   expect(unitBudget({ env, config: { timeBudgetSeconds: 30 } })).toBeNull();
 });
 

@@ -90,6 +90,24 @@ describe('rollback over several executions', () => {
   });
 });
 
+describe('opening the backup', () => {
+  test('a transient error in the preview is thrown, never read as "the backup was edited"', () => {
+    const { emu } = migratedWorld({ rows: 10 });
+    const preview = (failOpen: boolean) =>
+      emu.runExecution(() => {
+        const ctx = core(emu, 5);
+        if (failOpen) {
+          ctx.env.openSpreadsheetById = () => {
+            throw new Error('Service Spreadsheets timed out while accessing document with id x.');
+          };
+        }
+        return rollbackMigration(ctx, {});
+      });
+    expect(() => preview(true)).toThrow(/timed out/);
+    expect(preview(false)).toMatchObject({ canRollBack: true });
+  });
+});
+
 describe('phase labels', () => {
   test('every phase has plain words, and an unknown id still reads as words', () => {
     expect(Object.keys(PHASE_LABELS).sort()).toEqual([...PHASES].sort());

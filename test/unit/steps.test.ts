@@ -23,7 +23,7 @@ interface Harness {
   store: StateStore;
   config: typeof config;
   /** One unit of `step` in its own execution; applies the outcome to the checkpoint like the coordinator. */
-  unit(step: Step, chunkRows?: number): StepOutcome;
+  unit(step: Step, chunkRows?: number, chunkCells?: number): StepOutcome;
   /** Units until done or failed. */
   all(step: Step, chunkRows?: number): { outcome: StepOutcome; units: number };
 }
@@ -42,13 +42,13 @@ function harness(rows = 250, opts: Parameters<typeof createSampleWorkbook>[1] = 
     store,
     config,
     run: { v: 1, runId: 'r', startedAt: '', startedBy: 'owner@example.com', columnCountBefore: layout0.columnCountBefore, steps: {}, chunkRows: 100 },
-    unit(step, chunkRows = 100) {
+    unit(step, chunkRows = 100, chunkCells) {
       return emu.runExecution(() => {
         const e = emuEnv(emu);
         const layout = analyzeHeader(readHeaderRow(sheet(), 1), config);
         const cp: StepCheckpoint = h.run.steps[step.id] || { state: 'pending' };
         const o = step.run(
-          { env: e, config: h.config, store, log: new MigrationLog(e, e.documentProperties()), ss, sheet: sheet(), layout, run: h.run, backup: store.readBackup(), history: [], chunkRows },
+          { env: e, config: h.config, store, log: new MigrationLog(e, e.documentProperties()), ss, sheet: sheet(), layout, run: h.run, backup: store.readBackup(), history: [], chunkRows, chunkCells },
           cp,
         );
         h.run.steps[step.id] = { state: o.state, detail: o.detail, cursor: o.cursor, data: o.data || cp.data };
@@ -234,6 +234,22 @@ describe('initialize_versions', () => {
     h.unit(STEPS.initialize_versions);
     (h.sheet() as any).appendRow(['new row', 1, 2]);
     const o = h.all(STEPS.initialize_versions).outcome;
+    expect(o.detail).toBe('version = 0 on 251 rows (rows 2–252).');
+    expect(column(h, 'version')).toHaveLength(251);
+    expect(column(h, 'version').every((v) => v === 0)).toBe(true);
+  });
+
+  test('rows appended between units get their value, also when a resumed unit runs through to the end', () => {
+    const h = harness(250);
+    h.unit(STEPS.add_v3_columns);
+    // Sized by cells: 20-row chunks, as many per unit as its budget allows. A unit with no
+    // time runs its first chunk only; the next, with plenty, runs to the end.
+    h.config = { ...config, timeBudgetSeconds: 0.001 };
+    expect(h.unit(STEPS.initialize_versions, 100, 20).cursor).toMatchObject({ nextRow: 22, lastRow: 251 });
+    (h.sheet() as any).appendRow(['new row', 1, 2]);
+    h.config = { ...config, timeBudgetSeconds: 300 };
+    const o = h.unit(STEPS.initialize_versions, 100, 20);
+    expect(o.state).toBe('done');
     expect(o.detail).toBe('version = 0 on 251 rows (rows 2–252).');
     expect(column(h, 'version')).toHaveLength(251);
     expect(column(h, 'version').every((v) => v === 0)).toBe(true);

@@ -139,6 +139,27 @@ describe('verifyMigration core', () => {
   });
 });
 
+describe('opening the backup', () => {
+  /** One verify whose every openById fails with `message`. */
+  function verifyFailingOpen(emu: Emulator, message: string): VerifyReport {
+    return emu.runExecution(() => {
+      const env = { ...appsScriptEnv(emu.globals()), now: () => emu.clock.now() };
+      env.openSpreadsheetById = () => {
+        throw new Error(message);
+      };
+      return verifyMigration(createContext(env), { seed: 1 });
+    });
+  }
+
+  test('a transient error is thrown (try again), never reported as "its tab is gone"', () => {
+    const { emu } = migratedWorld({ rows: 10 });
+    expect(() => verifyFailingOpen(emu, 'Service Spreadsheets timed out while accessing document with id x.')).toThrow(/timed out/);
+    // A file that cannot be opened at all still fails the comparison, as a check.
+    const report = verifyFailingOpen(emu, 'Unexpected error while getting the method or property openById on object SpreadsheetApp.');
+    expect(report.checks.find((c) => c.id === 'v21_spot_check')).toMatchObject({ ok: false, detail: expect.stringMatching(/^Cannot compare with the backup: its tab "Operaciones" is gone\.$/) });
+  });
+});
+
 test('readRows returns the asked rows in order, reading neighbours together', () => {
   const { emu, ss } = migratedWorld({ rows: 60 });
   const sheet = emu.getSpreadsheet(ss.getId())!.getSheetByName('Operaciones')!;

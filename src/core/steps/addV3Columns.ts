@@ -2,7 +2,6 @@
 // construction: everything is derived from the header row read in this unit, so a re-run,
 // or a resume after a crash between growing the grid and writing the headers, adds each
 // name exactly once and never grows the grid twice.
-import { invalidateColumnMap } from '../columnMap';
 import { cellLimitProblem, columnLetter } from '../preflight';
 import { fail, placed, plural, step } from './types';
 
@@ -31,8 +30,6 @@ export const addV3Columns = step(
       ctx.sheet.insertColumnsAfter(maxColumns, needed - maxColumns);
     }
     ctx.sheet.getRange(ctx.config.headerRow, start, 1, L.v3Missing.length).setValues([L.v3Missing.slice()]);
-    // The header row changed: a cached map of the old one must never be served.
-    invalidateColumnMap(ctx.env.documentCache());
     return {
       state: 'done',
       detail: `Added ${placed(L.v3Missing, start)} (${L.headers.length} → ${needed} columns).`,

@@ -11,19 +11,20 @@ import { BackupRecord } from '../state';
 import { columnLetter } from '../preflight';
 import { digestWithin, unitBudget } from '../chunking';
 import { CheckpointData, StepContext, fail, num, plural, progress, running, step } from './types';
-import { formatWhen } from '../wording';
+import { formatWhen, zoneOf } from '../wording';
 
 type Phase = 'digest-source' | 'copy' | 'digest-copy';
 
+/** `pattern` with {spreadsheet} and {yyyyMMdd_HHmmss} (at `at`, in the spreadsheet's time zone) filled in. */
 export function backupName(pattern: string, ss: SpreadsheetLike, env: Env, at: number): string {
-  const stamp = env.formatDate(new Date(at), ss.getSpreadsheetTimeZone(), 'yyyyMMdd_HHmmss');
+  const stamp = env.formatDate(new Date(at), zoneOf(env), 'yyyyMMdd_HHmmss');
   return pattern.split('{spreadsheet}').join(ss.getName()).split('{yyyyMMdd_HHmmss}').join(stamp);
 }
 
-/** A recorded backup file that can still be opened and is not in the trash. */
-export function backupFileAlive(env: Env, backup: BackupRecord): boolean {
+/** Whether a recorded backup file is gone ('missing': cannot be opened), in the trash, or there (null). */
+export function backupFileState(env: Env, backup: { id: string }): 'missing' | 'trashed' | null {
   const file = env.getFileById(backup.id);
-  return !!file && !file.isTrashed();
+  return !file ? 'missing' : file.isTrashed() ? 'trashed' : null;
 }
 
 function str(d: CheckpointData, k: string): string {
@@ -35,9 +36,13 @@ function int(d: CheckpointData, k: string): number {
   return typeof v === 'number' ? v : 0;
 }
 
-function openCopySheet(ctx: StepContext, id: string): SheetLike | null {
+/**
+ * The tab `name` of the spreadsheet `id`; null when the file cannot be opened or has no such
+ * tab. A transient error is thrown, never read as "gone": it would give a false verdict.
+ */
+export function openSheet(env: Env, id: string, name: string): SheetLike | null {
   try {
-    return ctx.env.openSpreadsheetById(id).getSheetByName(ctx.config.targetSheet);
+    return env.openSpreadsheetById(id).getSheetByName(name);
   } catch (e) {
     if (isTransient(e)) throw e;
     return null;
@@ -73,7 +78,7 @@ export const createBackup = step(
       const b = ctx.backup;
       if (layout.v3Present.length && b && b.spreadsheetId === ss.getId()) {
         // Only a backup taken while the sheet was pure v2.1 is a v2.1 backup: keep it.
-        if (!backupFileAlive(env, b)) {
+        if (backupFileState(env, b)) {
           return fail(
             `the v2.1 backup "${b.name}" (${b.url}) is missing or in the trash, and the sheet already has v3 columns (${layout.v3Present.join(', ')}), so a new copy would not be v2.1. ` +
               'Restore that file from the Drive trash; if it is lost for good, delete the v3 columns so that a new backup is taken',
@@ -112,7 +117,7 @@ export const createBackup = step(
         prior.maxColumns === maxColumns &&
         prior.chunkRows === ctx.chunkRows &&
         prior.digest === p.acc &&
-        backupFileAlive(env, prior)
+        !backupFileState(env, prior)
       ) {
         // The recorded backup already holds exactly this data: prove the file still does,
         // instead of copying again.
@@ -135,7 +140,7 @@ export const createBackup = step(
     const copyId = str(data, 'copyId');
     const name = str(data, 'backupName');
     const reused = data.reusedBackup === true;
-    const copySheet = openCopySheet(ctx, copyId);
+    const copySheet = openSheet(env, copyId, config.targetSheet);
     let mismatch = '';
     let acc = '';
     if (!copySheet) {

@@ -8,6 +8,7 @@ import { ChunkCursor } from '../state';
 import { fail, initialValues, num, plural, progress, rowSpan, running, step } from './types';
 import { NewColumn } from '../config';
 import { repeatWithin, rowsPerCall, unitBudget } from '../chunking';
+import { isDigestDone } from '../digest';
 
 /** The v3 columns that get a value on every row (those whose initial value is not blank). */
 export function initialisedColumns(columns: NewColumn[]): NewColumn[] {
@@ -75,9 +76,9 @@ export const initializeVersions = step(
     const chunkRows = ctx.chunkCells ? rowsPerCall(ctx.chunkCells, 1) : ctx.chunkRows;
     let cursor: ChunkCursor = cp.cursor || { nextRow: first, lastRow: ctx.sheet.getLastRow(), counters: counters(undefined) };
     const k = counters(cursor);
-    if (cp.cursor && cursor.nextRow + chunkRows > cursor.lastRow) {
-      // The last chunk: rows appended since the step started get their value too. Asked
-      // before this unit writes, since a read after a write forces Sheets to flush.
+    if (cp.cursor) {
+      // Rows appended since the step started get their value too: every resumed unit asks
+      // (one may run through to the end), before it writes: a read after a write forces a flush.
       const lastNow = ctx.sheet.getLastRow();
       if (lastNow > cursor.lastRow) cursor = { ...cursor, lastRow: lastNow };
     }
@@ -112,11 +113,11 @@ export const initializeVersions = step(
       });
       return { nextRow: row + n, lastRow: at.lastRow, counters: k };
     };
-    if (cursor.nextRow <= cursor.lastRow) cursor = repeatWithin(unitBudget(ctx), cursor, chunk, (at) => at.nextRow <= at.lastRow);
+    cursor = repeatWithin(unitBudget(ctx), cursor, chunk, isDigestDone);
 
     const rowsTotal = Math.max(0, cursor.lastRow - first + 1);
     const rowsDone = Math.max(0, cursor.nextRow - first);
-    if (cursor.nextRow <= cursor.lastRow) {
+    if (!isDigestDone(cursor)) {
       return running(progress(cols.map((c) => c.name).join(', '), rowsDone, rowsTotal), cursor, rowsDone, rowsTotal);
     }
     return {

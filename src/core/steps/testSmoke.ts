@@ -7,7 +7,7 @@ import { isDigestDone, startDigest } from '../digest';
 import { SheetLike } from '../gas';
 import { columnLetter } from '../preflight';
 import { cellAt, describeDifference, RowBlock, sameCell, showCell } from '../rollback/compare';
-import { backupFileAlive } from './createBackup';
+import { backupFileState } from './createBackup';
 import { digestWithin, rowsPerCall, unitBudget } from '../chunking';
 import { columnsBefore, fail, initialValues, num, plural, progress, running, step } from './types';
 import { mulberry32 } from '../random';
@@ -90,7 +90,7 @@ export const testSmoke = step(
     const cursor = cp.cursor;
 
     if (!cursor) {
-      if (!backupFileAlive(env, backup)) return fail(`the backup "${backup.name}" (${backup.url}) is missing or in the trash; restore it from the Drive trash`);
+      if (backupFileState(env, backup)) return fail(`the backup "${backup.name}" (${backup.url}) is missing or in the trash; restore it from the Drive trash`);
       const backupSheet = env.openSpreadsheetById(backup.id).getSheetByName(backup.sheetName);
       if (!backupSheet) return fail(`the backup "${backup.name}" has no "${backup.sheetName}" tab`);
       const lastNow = sheet.getLastRow();

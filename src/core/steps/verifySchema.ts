@@ -1,7 +1,7 @@
 // Step 3: the schema is v3.0: column count = count before + added (and the configured count
 // when set), the v3 names exactly once at the end, and the column map, rebuilt from this
 // header row, finds each of them there.
-import { columnMapFor, invalidateColumnMap } from '../columnMap';
+import { ColumnMap } from '../columnMap';
 import { columnLetter } from '../preflight';
 import { columnsBefore, fail, placed, step } from './types';
 
@@ -31,9 +31,8 @@ export const verifySchema = step(
     }
     L.problems.forEach((pr) => failures.push(pr.message.replace(/\.$/, '')));
 
-    // Rebuild the map from this header row (dropping the cached one) and look each name up.
-    invalidateColumnMap(ctx.env.documentCache());
-    const map = columnMapFor(L.headers, ctx.env.documentCache(), ctx.env.sha256Hex);
+    // Build the map from this header row and look each name up.
+    const map = new ColumnMap(L.headers);
     names.forEach((name) => {
       const positions = map.positionsOf(name);
       if (positions.length !== 1) failures.push(`the column map finds "${name}" ${positions.length} times`);
