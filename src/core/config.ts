@@ -32,17 +32,18 @@ export interface MigrationConfig {
 
 const LEVELS: LogLevel[] = ['DEBUG', 'INFO', 'WARN', 'ERROR'];
 
-/** Whole-number settings: [key, minimum, maximum?]. */
-const INTS: Array<[string, number, number?]> = [
+/** Whole-number settings: [key, minimum, maximum?, what may stand for "not set"?]. */
+const INTS: Array<[string, number, number?, ('null' | 'absent')?]> = [
   ['headerRow', 1],
-  ['expectedColumnCountBefore', 1],
+  // null: no check.
+  ['expectedColumnCountBefore', 1, undefined, 'null'],
   ['rollbackWindowDays', 1],
   ['smokeSampleSize', 1],
   // Apps Script stops an execution at 360 s.
   ['timeBudgetSeconds', 5, 300],
   ['chunkRows', 1],
   // Cells per Spreadsheet call.
-  ['chunkCells', 1000],
+  ['chunkCells', 1000, undefined, 'absent'],
   ['leaseSeconds', 10],
 ];
 
@@ -55,12 +56,11 @@ export function validateConfig(raw: unknown): string[] {
   const text = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
   for (const k of ['fromVersion', 'toVersion', 'targetSheet', 'backupNamePattern']) if (!text(c[k])) bad(k, 'must be a non-empty string');
   for (const k of ['dryRun', 'protectDuringMigration']) if (typeof c[k] !== 'boolean') bad(k, 'must be true or false');
-  for (const [k, min, max] of INTS) {
+  for (const [k, min, max, unset] of INTS) {
     const v = c[k];
-    // expectedColumnCountBefore may be null (no check); chunkCells may be absent (the default).
-    const absent = k === 'expectedColumnCountBefore' ? v === null : k === 'chunkCells' && v === undefined;
+    const absent = unset === 'null' ? v === null : !!unset && v === undefined;
     if (!absent && !(typeof v === 'number' && Number.isInteger(v) && v >= min && v <= (max || Infinity))) {
-      bad(k, `must be ${k[0] === 'e' ? 'null or ' : ''}a whole number ${max ? `from ${min} to ${max}` : `>= ${min}`}`);
+      bad(k, `must be ${unset === 'null' ? 'null or ' : ''}a whole number ${max ? `from ${min} to ${max}` : `>= ${min}`}`);
     }
   }
   if (!Array.isArray(c.newColumns) || c.newColumns.length === 0) {

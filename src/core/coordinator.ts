@@ -17,6 +17,7 @@ import { Check, LogEntry, MigrationReport, PlannedStep, Status, StepId, StepResu
 import { Env, SheetLike, SpreadsheetLike } from './gas';
 import { formatWhen } from './wording';
 import { isTempTabName, phaseLabel, readProgress, RollbackProgress } from './rollback/progress';
+import { addDays } from './rollback/state';
 import { propertySpaceProblem } from './quota';
 import { runChunking } from './chunking';
 
@@ -58,7 +59,6 @@ interface Extra {
 
 type Outcome = { ok: boolean; complete: boolean; step: StepId | null; message: string; units: number } & Extra;
 
-const DAY_MS = 864e5;
 const MAX_CHUNK_ROWS = 50000;
 const NOT_ALLOWED = 'You may not change this file.';
 
@@ -120,7 +120,7 @@ function fixFirst(problems: string[]): string {
 }
 
 function isCorrupt(e: unknown): e is CorruptStateError {
-  return e instanceof CorruptStateError || (e instanceof Error && e.name === 'CorruptStateError');
+  return e instanceof CorruptStateError;
 }
 
 /** fn's value, or `fallback` when it throws (also: best-effort cleanup that must not hide a failure). */
@@ -182,7 +182,6 @@ export class Coordinator {
     try {
       const lease = this.takeLease();
       if (!lease.ok) {
-        this.s.lease = lease.holder;
         log.warn(null, `Run by ${this.owner} refused: ${lease.message}`);
         return this.refuse(req, lease.message, false, []);
       }
@@ -322,7 +321,7 @@ export class Coordinator {
     }
     if (!this.protectionChecked && run.protection === 'ours') {
       // Kept in memory only: the checkpoint this unit saves carries it to disk.
-      if (!this.protectionTrusted(run) && protectForMigration(env, sheet, true, this.access.owner) === 'ours' && actor) run = this.s.run = { ...run, protectionCheckedFor: actor };
+      if (!this.protectionTrusted(run) && protectForMigration(env, sheet, true, this.access.owner, undefined, actor) === 'ours' && actor) run = this.s.run = { ...run, protectionCheckedFor: actor };
       this.protectionChecked = true;
     }
     const id = step.id;
@@ -497,7 +496,7 @@ export class Coordinator {
       const now = env.now();
       const backup = this.s.backup;
       // A forced re-run of a finished migration does not move the rollback window.
-      let until = now + config.rollbackWindowDays * DAY_MS;
+      let until = Date.parse(addDays(now, config.rollbackWindowDays));
       for (let i = history.length - 1; i >= 0 && history[i].kind !== 'rollback'; i--) {
         const h = history[i];
         if (backup && h.backupId === backup.id && h.rollbackUntil) until = Math.min(until, Date.parse(h.rollbackUntil));
@@ -520,7 +519,7 @@ export class Coordinator {
         rowsWritten: dataNum(run.steps.initialize_versions, 'rowsInitialized') || 0,
         runId: run.runId,
       };
-      store.appendHistory(entry);
+      store.appendHistory(entry, history);
       this.s.history = history.concat([entry]);
     }
     this.finishedRun = run;
@@ -564,22 +563,20 @@ export class Coordinator {
     let plan: PlannedStep[] = [];
     if (L && L.headers.length) {
       const sizing = run ? { chunkRows: run.chunkRows || config.chunkRows, chunkCells: run.chunkCells } : runChunking(req.chunkRows, config, L.columnCountBefore);
-      plan = config.steps.map((id) =>
-        planStep(STEPS[id], {
-          env,
-          config,
-          spreadsheetName: this.ss.getName(),
-          layout: L,
-          lastRow: pre.lastRow,
-          maxColumns: pre.maxColumns,
-          growColumns: pre.growColumns,
-          backup: this.s.backup,
-          backupName: backupName(config.backupNamePattern, this.ss, env, env.now()),
-          chunkRows: sizing.chunkRows,
-          chunkCells: sizing.chunkCells,
-          checkpoint: (run && run.steps[id]) || null,
-        }),
-      );
+      const base = {
+        env,
+        config,
+        spreadsheetName: this.ss.getName(),
+        layout: L,
+        lastRow: pre.lastRow,
+        maxColumns: pre.maxColumns,
+        growColumns: pre.growColumns,
+        backup: this.s.backup,
+        backupName: backupName(config.backupNamePattern, this.ss, env, env.now()),
+        chunkRows: sizing.chunkRows,
+        chunkCells: sizing.chunkCells,
+      };
+      plan = config.steps.map((id) => planStep(STEPS[id], { ...base, checkpoint: (run && run.steps[id]) || null }));
     }
     let message = migrated
       ? `Dry run: "${config.targetSheet}" is already migrated; a run would change nothing. Nothing was changed.`
@@ -624,7 +621,8 @@ export class Coordinator {
     });
     store.clearRun();
     keep('migration history', () => store.readHistory(), () => (store.remove(KEYS.history), ''));
-    keep('backup record', () => store.readBackup(), () => {
+    keep('backup record', () => (this.s.backup = store.readBackup()), () => {
+      this.s.backup = null;
       const id = /"id"\s*:\s*"([^"]+)"/.exec(props.getProperty(KEYS.backup) || '');
       store.clearBackup();
       return `${id ? ` (it named the file ${id[1]}, which was not touched)` : ''}; a new backup will be taken`;
@@ -664,12 +662,10 @@ export class Coordinator {
     if (isLeaseLive(held, env.now()) && isViewersLease(held.owner, access.actor)) this.owner = held.owner;
     const lease = this.takeLease();
     if (!lease.ok) {
-      this.s.lease = lease.holder;
       return { ok: false, message: lease.message, status: this.statusNow(null) };
     }
     this.leaseHeld = true;
     try {
-      this.s.backup = safe(() => store.readBackup(), null);
       this.startOverHeld(`Start over by ${access.actor}`);
     } finally {
       safe(() => this.releaseHeld());
@@ -726,8 +722,8 @@ export class Coordinator {
     const { log } = this.app;
     if (!req.dryRun) safe(() => log.flush());
     const logEntries = req.dryRun ? log.discardPending() : undefined;
-    const status = this.statusNow(corrupt ? message : null);
-    return this.outcome(req, { ok: false, complete: false, step: null, message, units, problems: problems.length ? problems : undefined, logEntries }, status);
+    // Only an unreadable record needs a fresh look; anything else was just read.
+    return this.outcome(req, { ok: false, complete: false, step: null, message, units, problems: problems.length ? problems : undefined, logEntries }, corrupt ? this.statusNow(message) : undefined);
   }
 
   private outcome(req: RunRequest, o: Outcome, status?: Status): RunOutcome {

@@ -48,7 +48,7 @@ export class MigrationLog {
   /** Appends buffered entries to the persisted ring. Costs one read and one or two writes. */
   flush(): void {
     if (this.pending.length === 0) return;
-    let head = readHead(this.props);
+    let head = headOf(this.props.getProperty(KEYS.logHead));
     let page = readPage(this.props.getProperty(KEYS.logPage(head)));
     const writes: Record<string, string> = {};
     for (const entry of this.pending) {
@@ -76,8 +76,8 @@ export class MigrationLog {
 }
 
 /** The page written last (0 when the head is missing or unreadable). */
-function readHead(props: PropertyStore): number {
-  const head = parseInt(props.getProperty(KEYS.logHead) || '0', 10);
+function headOf(raw: string | null | undefined): number {
+  const head = parseInt(raw || '0', 10);
   return head >= 0 && head < PAGES ? head : 0;
 }
 
@@ -93,8 +93,8 @@ function readPage(raw: string | null): LogEntry[] {
 
 /** All persisted entries, oldest first. */
 export function readLog(props: PropertyStore): LogEntry[] {
-  const head = readHead(props);
   const all = props.getProperties();
+  const head = headOf(all[KEYS.logHead]);
   const out: LogEntry[] = [];
   for (let i = 1; i <= PAGES; i++) {
     const n = (head + i) % PAGES;

@@ -39,7 +39,15 @@ export function findProtection(env: Env, sheet: SheetLike, description = PROTECT
  * protect() and setDescription(): the run state recorded, before protecting, that the
  * sheet had no protection, so a blank-description one can only be ours.
  */
-export function protectForMigration(env: Env, sheet: SheetLike, adoptBlank: boolean, owner: string | null = null, description = PROTECTION_DESCRIPTION): ProtectionState {
+export function protectForMigration(
+  env: Env,
+  sheet: SheetLike,
+  adoptBlank: boolean,
+  owner: string | null = null,
+  description = PROTECTION_DESCRIPTION,
+  /** Who runs it (the caller's access.actor, when it has one). */
+  me = env.activeUser(),
+): ProtectionState {
   const all = sheetProtections(env, sheet);
   let protection = all.find((p) => p.getDescription() === description);
   if (!protection) {
@@ -49,7 +57,7 @@ export function protectForMigration(env: Env, sheet: SheetLike, adoptBlank: bool
     protection.setDescription(description);
   }
   // Also on a resume: an execution may have died between protecting and restricting.
-  restrictToMe(env, protection, owner);
+  restrictToMe(protection, owner, me.toLowerCase());
   return 'ours';
 }
 
@@ -58,10 +66,9 @@ export function protectForMigration(env: Env, sheet: SheetLike, adoptBlank: bool
  * Protection docs), so keep only the one running the migration (the owner can always edit).
  * Only calls that change something are made.
  */
-function restrictToMe(env: Env, protection: ProtectionLike, owner: string | null): void {
+function restrictToMe(protection: ProtectionLike, owner: string | null, me: string): void {
   const p = protection as ProtectionLike & Partial<ExtraProtection>;
   if (!p.getEditors) return;
-  const me = env.activeUser().toLowerCase();
   const editors = p.getEditors().map((u) => (typeof u === 'string' ? u : u.getEmail()).toLowerCase());
   if (me && !editors.includes(me) && p.addEditor) p.addEditor(me);
   // The file's owner can always edit; Sheets does not let anyone remove them.

@@ -159,8 +159,9 @@ export class StateStore {
     );
     return h ? h.entries : [];
   }
-  appendHistory(entry: HistoryEntry): void {
-    let entries = this.readHistory().concat([entry]).slice(-HISTORY_LIMIT);
+  /** `current`: the history as just read, when the caller has it (spares a read). */
+  appendHistory(entry: HistoryEntry, current = this.readHistory()): void {
+    let entries = current.concat([entry]).slice(-HISTORY_LIMIT);
     // The oldest entries give way when the record would outgrow one property value.
     while (entries.length > 1 && utf8Length(KEYS.history) + utf8Length(JSON.stringify({ v: STATE_VERSION, entries })) > MAX_VALUE_BYTES) {
       entries = entries.slice(1);

@@ -9,6 +9,7 @@ import { STEPS } from './steps';
 import { BackupInfo, StepId, StepInfo, Status } from './types';
 import { plural } from './steps/types';
 import { phaseLabel } from './rollback/progress';
+import { rollbackUntilOf } from './rollback/state';
 import { formatDuration } from './wording';
 
 export interface StatusInput {
@@ -29,8 +30,6 @@ export interface StatusInput {
   /** Times in prose (formatWhen); asked lazily, only when a sentence needs one. */
   when?: (iso: string) => string;
 }
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** What the sidebar and the report show of the backup record. */
 export function backupInfo(b: BackupRecord): BackupInfo {
@@ -54,20 +53,21 @@ export function isMigrated(layout: HeaderAnalysis | null, history: HistoryEntry[
 }
 
 /**
- * When the rollback window ends or ended (ISO, past or future): the migration's recorded
- * deadline, or, during a run, the backup's time + the window. null when there is nothing to
- * roll back to. Kept after the window has passed, so the sidebar can say when it ended.
+ * When the rollback window ends or ended (ISO, past or future), by the rollback's own rule
+ * (rollbackUntilOf); null when there is nothing to roll back to. Kept after the window has
+ * passed, so the sidebar can say when it ended.
  */
-export function rollbackDeadline(i: Pick<StatusInput, 'config' | 'run' | 'backup' | 'history'>): string | null {
-  if (!i.backup) return null;
-  const last = lastMigrationOf(i.history);
-  let until: number | null = null;
-  if (i.run) until = Date.parse(i.backup.createdAt) + i.config.rollbackWindowDays * DAY_MS;
-  else if (last && last.rollbackUntil) until = Date.parse(last.rollbackUntil);
-  return until !== null && !isNaN(until) ? new Date(until).toISOString() : null;
+export function rollbackDeadline(i: Pick<StatusInput, 'config' | 'run' | 'backup' | 'history'> & { layout?: HeaderAnalysis | null }): string | null {
+  let until = NaN;
+  try {
+    until = Date.parse(rollbackUntilOf(i.backup, i.run, i.history, !!i.layout && i.layout.v3Present.length > 0, i.config.rollbackWindowDays) || '');
+  } catch (e) {
+    // An unreadable time in a record: no deadline rather than no status.
+  }
+  return isNaN(until) ? null : new Date(until).toISOString();
 }
 
-export function rollbackAvailableUntil(i: Pick<StatusInput, 'config' | 'now' | 'run' | 'backup' | 'history'>): string | null {
+export function rollbackAvailableUntil(i: Parameters<typeof rollbackDeadline>[0] & Pick<StatusInput, 'now'>): string | null {
   const deadline = rollbackDeadline(i);
   return deadline !== null && Date.parse(deadline) > i.now ? deadline : null;
 }

@@ -6,6 +6,7 @@ import { spreadsheetTime } from '../helpers/emuEnv';
 import { bookSnapshot, docProps, fullState, json, operaciones, setDocProp, sheetSnapshot } from '../helpers/workbookState';
 import type { MigrationReport, Status, StepResult, LogEntry } from '../../src/core/types';
 import { SAMPLE_FIXTURE as fixture } from '../../emulator/sampleWorkbook';
+import { actionRules } from '../../sidebar/rules';
 
 const V3 = ['Ocupado_Por', 'Fecha_Ocupacion', 'version'];
 const OWNER = 'owner@example.com';
@@ -382,6 +383,26 @@ describe('concurrency, start over, corrupted state, failures', () => {
     expect(last.ok && last.complete).toBe(true);
     expect(last.steps[0].detail).toMatch(/Kept the v2.1 backup/);
     expect(docProps(w.emu)['sm.backup']).toBe(backup);
+  });
+
+  test('after startOver with the v3 columns in place, the status and the rollback preview agree: Roll back is possible, until the backup time + the window', () => {
+    const w = world({ rows: 300 });
+    for (let i = 0; i < 10; i++) {
+      const r = w.b.call<StepResult>('runMigrationStep', { chunkRows: 100 });
+      if (r.status.steps[1].state === 'done') break;
+    }
+    const st = w.b.call<Status>('startOver');
+    expect(st.v3ColumnsPresent).toEqual(V3);
+    expect(st.steps.every((s) => s.state === 'pending')).toBe(true);
+    const preview = w.b.call<{ ok: boolean; canRollBack: boolean; migration: string; rollbackUntil: string | null }>('rollbackMigration');
+    expect(preview).toMatchObject({ ok: false, canRollBack: true, migration: 'partial' });
+    expect(st.rollbackAvailableUntil).not.toBeNull();
+    expect(st.rollbackAvailableUntil).toBe(preview.rollbackUntil);
+    expect(st.rollbackDeadline).toBe(preview.rollbackUntil);
+    expect(Date.parse(st.rollbackAvailableUntil as string)).toBe(Date.parse(json(docProps(w.emu), 'sm.backup').createdAt) + 7 * 86400000);
+    // So the sidebar offers Roll back instead of "Nothing to roll back right now".
+    expect(actionRules({ status: st, busy: null, stopRequested: false, nowMs: w.emu.clock.now() }).rollback).toEqual({ enabled: true, reason: null });
+    expect(w.b.call<Status>('getMigrationStatus').rollbackAvailableUntil).toBe(preview.rollbackUntil);
   });
 
   test.each([

@@ -56,6 +56,9 @@ describe('migration config', () => {
       ['timeBudgetSeconds', 4, '"timeBudgetSeconds" must be a whole number from 5 to 300'],
       ['chunkRows', null, '"chunkRows" must be a whole number >= 1'],
       ['chunkCells', 999, '"chunkCells" must be a whole number >= 1000'],
+      // Each key has its own "not set": null for one, absent for the other, never both.
+      ['expectedColumnCountBefore', undefined, '"expectedColumnCountBefore" must be null or a whole number >= 1'],
+      ['chunkCells', null, '"chunkCells" must be a whole number >= 1000'],
       ['leaseSeconds', 9, '"leaseSeconds" must be a whole number >= 10'],
       ['dryRun', 'no', '"dryRun" must be true or false'],
       ['protectDuringMigration', 1, '"protectDuringMigration" must be true or false'],

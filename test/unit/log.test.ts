@@ -67,3 +67,18 @@ test('an unreadable page is skipped, not fatal', () => {
   log.flush();
   expect(readLog(props).map((e) => e.message)).toEqual(['after']);
 });
+
+test('readLog reads every page and the head in one call', () => {
+  const { props, log } = setup();
+  for (let i = 0; i < 200; i++) log.info(null, `entry ${i} ${'x'.repeat(100)}`);
+  log.flush();
+  const calls: string[] = [];
+  const counted = { getProperty: (k: string) => (calls.push(`getProperty ${k}`), props.getProperty(k)), getProperties: () => (calls.push('getProperties'), props.getProperties()) } as unknown as typeof props;
+  const entries = readLog(counted);
+  expect(calls).toEqual(['getProperties']);
+  // More than one page: the head taken from the map puts them in order.
+  const n = entries.map((e) => Number(/^entry (\d+) /.exec(e.message)![1]));
+  expect(n.every((x, i) => i === 0 || x === n[i - 1] + 1)).toBe(true);
+  expect(entries[entries.length - 1].message).toMatch(/^entry 199 /);
+  expect(props.getProperty('sm.log.head')).not.toBe('0');
+});

@@ -68,3 +68,18 @@ test('history keeps the newest entries and always fits in one property value', (
   s.appendHistory(entry(30));
   expect(lastMigrationOf(s.readHistory())!.runId).toBe('run-30');
 });
+
+test('appendHistory with the history its caller just read does not read it again', () => {
+  const { props } = store();
+  const reads: string[] = [];
+  const counted = { ...props, getProperty: (k: string) => (reads.push(k), props.getProperty(k)), setProperty: props.setProperty.bind(props) } as typeof props;
+  const s = new StateStore(counted);
+  const entry: HistoryEntry = { kind: 'migration', from: '2.1', to: '3.0', by: 'a@b.c', at: '2026-01-01T00:00:00.000Z', backupId: 'B', runId: 'r1' };
+  s.appendHistory(entry);
+  expect(reads).toEqual([KEYS.history]);
+  const current = s.readHistory();
+  reads.length = 0;
+  s.appendHistory({ ...entry, runId: 'r2' }, current);
+  expect(reads).toEqual([]);
+  expect(s.readHistory().map((h) => h.runId)).toEqual(['r1', 'r2']);
+});

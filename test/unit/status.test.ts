@@ -5,6 +5,7 @@ import { analyzeHeader } from '../../src/core/preflight';
 import { BackupRecord, HistoryEntry, Lease, RunState } from '../../src/core/state';
 import { buildStatus, isViewersLease, rollbackAvailableUntil, rollbackDeadline } from '../../src/core/status';
 import { leaseOwner, parseRunOptions } from '../../src/core/coordinator';
+import { rollbackUntilOf } from '../../src/core/rollback/state';
 
 const config = parseConfig(rawConfig);
 const DAY = 86400000;
@@ -53,6 +54,22 @@ test('rollbackDeadline: the same time as rollbackAvailableUntil, but kept after 
   const late = status({ history: [migration(now - 8 * DAY)] });
   expect(late.rollbackAvailableUntil).toBeNull();
   expect(late.rollbackDeadline).toBe(iso(now - DAY));
+});
+
+test('the rollback\'s own rule: v3 columns left by a run whose checkpoints were cleared (start over) can be rolled back until the backup time + window', () => {
+  // Start over after add_v3_columns: no run, no history, the backup and the v3 columns remain.
+  const leftOver = { config, now, run: null, backup, history: [], layout: analyzeHeader(v21.concat(v3), config) };
+  expect(rollbackAvailableUntil(leftOver)).toBe(iso(now + 5 * DAY));
+  expect(rollbackAvailableUntil(leftOver)).toBe(rollbackUntilOf(backup, null, [], true, 7));
+  expect(status(leftOver).rollbackAvailableUntil).toBe(iso(now + 5 * DAY));
+  // Without v3 columns there is nothing to undo; after a rollback either.
+  expect(rollbackAvailableUntil({ ...leftOver, layout: analyzeHeader(v21, config) })).toBeNull();
+  expect(status({ layout: analyzeHeader(v21, config), history: [migration(now - 2 * DAY), { ...migration(now - DAY), kind: 'rollback' }] }).rollbackDeadline).toBeNull();
+  // A migration entry without its own deadline: its time + the window, as the rollback counts it.
+  const bare = { ...migration(now - DAY), rollbackUntil: undefined };
+  expect(rollbackDeadline({ config, run: null, backup, history: [bare] })).toBe(iso(now + 6 * DAY));
+  // A time no one can read gives no deadline, never a failed status.
+  expect(rollbackDeadline({ config, run, backup: { ...backup, createdAt: 'garbage' }, history: [] })).toBeNull();
 });
 
 test('after a finished migration each step has its own line from the history entry; without step times, one summary line', () => {

@@ -12,8 +12,6 @@ export type MigrationState =
   /** Some steps ran (or v3 columns exist) without a completed migration on record. */
   | { kind: 'partial'; backup: BackupRecord; run: RunState | null; rollbackUntil: string };
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-
 /**
  * `v3Present`: whether the target sheet has at least one v3 header now. It separates "rolled
  * back" or "never migrated" from a migration whose checkpoints were forgotten (startOver after
@@ -23,22 +21,33 @@ export function migrationState(store: StateStore, config: MigrationConfig, v3Pre
   const backup = store.readBackup();
   const run = store.readRun();
   const history = store.readHistory();
-  const last = history.length ? history[history.length - 1] : null;
+  const last = history[history.length - 1];
   // The coordinator makes its backup before it changes anything, so without one nothing changed.
   if (!backup) return { kind: 'none', backup: null, run };
-  const partialUntil = addDays(backup.createdAt, config.rollbackWindowDays);
-  if (run) return { kind: 'partial', backup, run, rollbackUntil: partialUntil };
-  if (last && last.kind === 'migration') {
-    const until = last.rollbackUntil || addDays(last.at, config.rollbackWindowDays);
-    return { kind: 'complete', backup, entry: last, rollbackUntil: until };
-  }
-  if (v3Present) return { kind: 'partial', backup, run: null, rollbackUntil: partialUntil };
+  const rollbackUntil = rollbackUntilOf(backup, run, history, v3Present, config.rollbackWindowDays) as string;
+  if (run) return { kind: 'partial', backup, run, rollbackUntil };
+  if (last && last.kind === 'migration') return { kind: 'complete', backup, entry: last, rollbackUntil };
+  if (v3Present) return { kind: 'partial', backup, run: null, rollbackUntil };
   if (last && last.kind === 'rollback') return { kind: 'rolled_back', backup, entry: last };
   return { kind: 'none', backup, run: null };
 }
 
-export function addDays(iso: string, days: number): string {
-  return new Date(Date.parse(iso) + days * DAY_MS).toISOString();
+/**
+ * Until when a rollback is allowed (past or future), or null when there is nothing to roll back
+ * to. The one rule for the sidebar's status and the rollback itself: a completed migration's
+ * recorded deadline; a run under way, or v3 columns without a completed migration on record,
+ * the backup's time + the window.
+ */
+export function rollbackUntilOf(backup: BackupRecord | null, run: RunState | null, history: HistoryEntry[], v3Present: boolean, days: number): string | null {
+  if (!backup) return null;
+  const last = history[history.length - 1];
+  if (!run && last && last.kind === 'migration') return last.rollbackUntil || addDays(last.at, days);
+  return run || v3Present ? addDays(backup.createdAt, days) : null;
+}
+
+/** `t` (an ISO time or ms) + `days`, as ISO. */
+export function addDays(t: string | number, days: number): string {
+  return new Date(+new Date(t) + days * 864e5).toISOString();
 }
 
 /** Header names of a header row as read, trailing blank cells dropped. */
