@@ -421,11 +421,14 @@ describeBrowser('playground in Chromium: hostile sheet text stays text', () => {
     await expect(page.locator('#sidebar-title').textContent()).resolves.toBe('Sheet Migrator');
     await page.locator('#ext-button').click();
     await page.locator('[role="menuitem"][data-fn="menuVerifyMigration"]').click();
+    await page.locator('#dialog-title', { hasText: 'Verify migration' }).waitFor();
     await expect(page.locator('#dialog-title').textContent()).resolves.toBe('Verify migration');
     await page.locator('#dialog-buttons button', { hasText: 'OK' }).click();
 
     await page.locator('#ext-button').click();
     await page.locator('[role="menuitem"][data-fn="menuRollbackMigration"]').click();
+    // The menu handler answers from the server; until then the title is the previous dialog's.
+    await page.locator('#dialog-title', { hasText: 'Roll back to v2.1?' }).waitFor();
     await expect(page.locator('#dialog-title').textContent()).resolves.toBe('Roll back to v2.1?');
     await expect(page.locator('#dialog-body').textContent()).resolves.toContain(HOSTILE_TEXT);
     // Dismissing the question changed nothing.
