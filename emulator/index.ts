@@ -47,7 +47,7 @@ export interface EmulatorOptions {
   user?: string;
   /** Script time zone, also the default spreadsheet time zone. Default 'America/Santiago'. */
   timeZone?: string;
-  /** Epoch ms of the virtual clock at start. Default Date.UTC(2026, 10, 25, 12). */
+  /** Epoch ms of the virtual clock at start. Default: the real now, read once; tests whose outcome depends on the date pin it. */
   startTime?: number;
   /** Title of createAddonMenu(). Default 'Sheet Migrator'. */
   addonName?: string;
@@ -89,7 +89,7 @@ export interface Emulator {
 export type { EmuContext } from "./context";
 
 export function createEmulator(opts: EmulatorOptions = {}): Emulator {
-  const rt = new Runtime(opts.user ?? 'owner@example.com', opts.startTime ?? Date.UTC(2026, 10, 25, 12), opts.seed);
+  const rt = new Runtime(opts.user ?? 'owner@example.com', opts.startTime ?? Date.now(), opts.seed);
   rt.declaredScopes = opts.oauthScopes ? opts.oauthScopes.slice() : null;
   const ui: UiRecorder = { answers: [], promptTexts: [], alerts: [], prompts: [], menus: [], sidebars: [], dialogs: [], toasts: [] };
   const ctx: EmuContext = {

@@ -4,6 +4,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Page } from 'playwright-core';
 import { startPlayground, Playground } from './server';
+
+// Pinned, so that the pictures in the README change only when the sidebar does, not with the date.
+const SHOT_TIME = Date.UTC(2026, 10, 25, 12);
 import { launchChromium, chromiumAvailable, CHROMIUM } from './browser';
 
 // Functions passed to page.evaluate run in the browser; this file is compiled without the DOM
@@ -36,7 +39,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   fs.mkdirSync(OUT, { recursive: true });
-  const pg = await startPlayground({ port: 0, rows: 20000 });
+  const pg = await startPlayground({ port: 0, rows: 20000, startTime: SHOT_TIME });
   const session = await launchChromium({ width: 300, height: 900 });
   try {
     const page = await session.context.newPage();
@@ -93,7 +96,7 @@ async function main(): Promise<void> {
       ['migrated-8-days-ago', 'sidebar-window-ended', 'rollback-deadline'],
       ['rollback-interrupted', 'sidebar-rollback-unfinished', 'rollback-unfinished'],
     ] as const) {
-      const other = await startPlayground({ port: 0, rows: 200, scenario });
+      const other = await startPlayground({ port: 0, rows: 200, scenario, startTime: SHOT_TIME });
       try {
         await sidebarPage(other, page);
         await page.locator(`[data-testid="${testId}"]`).waitFor();

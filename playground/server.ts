@@ -38,6 +38,8 @@ export interface PlaygroundOptions {
   root?: string;
   /** Log each request and each server call to stdout. */
   verbose?: boolean;
+  /** Epoch ms the scenario should open at (screenshots pin it); default the real now. */
+  startTime?: number;
 }
 
 export interface Playground {
@@ -79,7 +81,10 @@ export async function startPlayground(opts: PlaygroundOptions = {}): Promise<Pla
   const scenario = opts.scenario ?? 'fresh';
   if (!SCENARIOS.includes(scenario)) throw new Error(`unknown scenario "${scenario}"; use one of ${SCENARIOS.join(', ')}`);
 
-  const emu = createEmulator({ htmlDir: dist, user: OWNER, ...(opts.seed !== undefined ? { seed: opts.seed } : {}) });
+  // The clock starts at the real now, moved back by what the scenario's set-up moves it on, so
+  // that every visitor's sidebar opens at about today (the set-up's own modelled minutes aside).
+  const startTime = (opts.startTime ?? Date.now()) - scenarioLeadMs(scenario);
+  const emu = createEmulator({ htmlDir: dist, user: OWNER, startTime, ...(opts.seed !== undefined ? { seed: opts.seed } : {}) });
   createSampleWorkbook(emu, { rows, columns, owner: OWNER, ...(opts.seed !== undefined ? { seed: opts.seed } : {}) });
   if (opts.hostile) makeHostile(emu);
   const ownerBundle = loadBundleFrom(emu, dist);
@@ -266,6 +271,13 @@ function setUpScenario(emu: Emulator, bundle: Bundle, scenario: Scenario): void 
   }, { max: MAX_SETUP_UNITS });
   if (!killed) throw new Error(`scenario ${scenario}: no kill left the rollback part-way through restoring the tab`);
   emu.clock.advance((LEASE_SECONDS + 60) * 1000);
+}
+
+/** How far a scenario's set-up moves the clock on (see setUpScenario). */
+function scenarioLeadMs(scenario: Scenario): number {
+  if (scenario === 'migrated-8-days-ago') return 8 * DAY_MS;
+  if (scenario === 'partial' || scenario === 'rollback-interrupted') return (LEASE_SECONDS + 60) * 1000;
+  return 0;
 }
 
 /** Markup in the places a careless UI would render as HTML: a header, a cell, the file name. */

@@ -15,8 +15,13 @@ export function downloadJson(fileName: string, value: unknown): void {
   setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
 
-/** `sheet-migrator-verification-20251125-200102.json` */
-export function reportFileName(kind: string, when = new Date()): string {
+/**
+ * `sheet-migrator-verification-20251125-200102.json`, stamped with the server's time (the
+ * report's or the last status's), in the viewer's zone.
+ */
+export function reportFileName(kind: string, serverIso: string | undefined): string {
+  const parsed = serverIso ? new Date(serverIso) : null;
+  const when = parsed && !isNaN(parsed.getTime()) ? parsed : new Date(0);
   const p = (n: number) => String(n).padStart(2, '0');
   const stamp = `${when.getFullYear()}${p(when.getMonth() + 1)}${p(when.getDate())}-${p(when.getHours())}${p(when.getMinutes())}${p(when.getSeconds())}`;
   return `sheet-migrator-${kind}-${stamp}.json`;

@@ -53,6 +53,7 @@ const MAX_STALLED_CALLS = 5;
 const MAX_ROLLBACK_CALLS = 500;
 const MAX_VERIFY_CALLS = 500;
 const WATCH_INTERVAL_MS = 5000;
+const QUIET_REFRESH_MS = 10 * 60000;
 
 const state: AppState = {
   status: null,
@@ -99,27 +100,33 @@ function render(): void {
   fill(byId('log'), ...renderLog(state.log, state.logLevel));
 }
 
-/** The backup card; its deadline line depends on the clock too. */
 function backupCard(): Child[] {
   const s = state.status;
-  return s ? renderBackup(s, Date.now()) : [el('p', { className: 'muted' }, state.busy === 'status' ? 'Loading…' : 'Unknown')];
+  return s ? renderBackup(s) : [el('p', { className: 'muted' }, state.busy === 'status' ? 'Loading…' : 'Unknown')];
 }
 
 /**
- * Keeps what depends on the clock honest while the sidebar stays open: the backup card's
- * "Roll back possible until" (or "window ended") and the Roll back button. The card is
- * re-filled only when its text changes, so a focused backup link keeps its focus.
+ * Keeps the backup card's deadline and the Roll back button honest while the sidebar stays open
+ * (a window can end while it does): the server is asked again, since only its clock decides.
+ * The card is re-filled only when its text changes, so a focused backup link keeps its focus.
  */
-function renderClock(): void {
-  if (state.busy) return;
+async function refreshQuietly(): Promise<void> {
+  if (state.busy || !state.status) return;
+  try {
+    const next = await call('getMigrationStatus', { clientId });
+    if (state.busy) return;
+    state.status = next;
+  } catch (e) {
+    return; // Transient: the next tick or action asks again.
+  }
   const card = byId('backup');
-  const next = backupCard();
-  if (el('div', null, ...next).textContent !== card.textContent) fill(card, ...next);
+  const fresh = backupCard();
+  if (el('div', null, ...fresh).textContent !== card.textContent) fill(card, ...fresh);
   renderButtons();
 }
 
 function renderButtons(): void {
-  const rules = actionRules({ status: state.status, busy: state.busy, stopRequested: state.stopRequested, nowMs: Date.now() });
+  const rules = actionRules({ status: state.status, busy: state.busy, stopRequested: state.stopRequested });
   const reasons = renderReasons(rules);
   fill(byId('reasons'), ...reasons);
   for (const id of BUTTONS) {
@@ -203,6 +210,11 @@ function renderNotices(): Child[] {
   return out;
 }
 
+/** The server's clock at the last status; the sidebar keeps none of its own. */
+function serverNow(): string | undefined {
+  return state.status ? state.status.now : undefined;
+}
+
 function renderResult(): void {
   const slot = byId('result-slot');
   const r = state.result;
@@ -212,22 +224,22 @@ function renderResult(): void {
   switch (r.kind) {
     case 'plan':
       node = panel({ title: 'Dry run: planned changes', kind: 'info', testId: 'plan', onClose: close,
-        onDownload: () => downloadJson(reportFileName('dry-run'), { plan: r.steps, message: r.message }),
+        onDownload: () => downloadJson(reportFileName('dry-run', serverNow()), { plan: r.steps, message: r.message }),
         body: planBody(r.steps, r.message) });
       break;
     case 'verification':
       node = panel({ title: 'Verification', kind: r.report.ok ? 'ok' : verifyStopped(r.report) ? 'info' : 'bad', testId: 'verification', onClose: close,
-        onDownload: () => downloadJson(reportFileName('verification'), r.report),
+        onDownload: () => downloadJson(reportFileName('verification', r.report.generatedAt), r.report),
         body: verificationBody(r.report) });
       break;
     case 'report':
       node = panel({ title: r.report.ok ? 'Migration report' : 'Migration stopped', kind: r.report.ok ? 'ok' : 'bad', testId: 'report',
-        onClose: close, onDownload: () => downloadJson(reportFileName('migration-report'), r.report),
+        onClose: close, onDownload: () => downloadJson(reportFileName('migration-report', serverNow()), r.report),
         body: reportBody(r.report) });
       break;
     case 'rollback':
       node = panel({ title: r.report.ok ? 'Rolled back' : 'Rollback stopped', kind: r.report.ok ? 'ok' : 'bad', testId: 'rollback-result',
-        onClose: close, onDownload: () => downloadJson(reportFileName('rollback'), r.report),
+        onClose: close, onDownload: () => downloadJson(reportFileName('rollback', serverNow()), r.report),
         body: rollbackBody(r.report, state.status ? state.status.sheetName : '') });
       break;
   }
@@ -602,7 +614,10 @@ function wire(): void {
   });
   byId('btn-log-refresh').addEventListener('click', () => void refreshLog());
   byId('status-line').setAttribute('tabindex', '-1');
-  window.setInterval(renderClock, 60000);
+  window.setInterval(() => void refreshQuietly(), QUIET_REFRESH_MS);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') void refreshQuietly();
+  });
 }
 
 function start(): void {

@@ -15,7 +15,6 @@ export interface RuleInput {
   status: Status | null;
   busy: Busy | null;
   stopRequested: boolean;
-  nowMs: number;
 }
 
 export function isSettled(step: StepInfo): boolean {
@@ -35,28 +34,13 @@ export function hasStarted(status: Status): boolean {
   return status.steps.some((s) => s.state !== 'pending');
 }
 
-/** When the window ends or ended: the server's rollbackDeadline (kept after it passes), else the open deadline. */
+/**
+ * When the window ends or ended: the server's rollbackDeadline (kept after it passes), else the
+ * open deadline. Whether it has passed is the server's call (status.rollbackWindowEnded): the
+ * sidebar never compares a time with its own clock, which may be days off.
+ */
 export function rollbackDeadline(status: Status): string | null {
   return status.rollbackDeadline || status.rollbackAvailableUntil || null;
-}
-
-export function rollbackDeadlinePassed(status: Status, nowMs: number): boolean {
-  if (!status.rollbackAvailableUntil) return false;
-  const t = Date.parse(status.rollbackAvailableUntil);
-  return !isNaN(t) && t <= nowMs;
-}
-
-/**
- * The server's clock decides: it turns rollbackAvailableUntil null once the window has passed
- * and keeps rollbackDeadline to say when. An open deadline is also checked here in case the
- * sidebar stays open past it. A server without rollbackDeadline: a migrated (or part-migrated)
- * sheet with a backup and no open deadline means the window ended.
- */
-export function rollbackWindowEnded(status: Status, nowMs: number): boolean {
-  if (!status.backup) return false;
-  if (status.rollbackAvailableUntil) return rollbackDeadlinePassed(status, nowMs);
-  if (status.rollbackDeadline) return true;
-  return status.migrated || hasStarted(status);
 }
 
 /** Why nothing may migrate while a rollback is unfinished, for the buttons it turns off. */
@@ -72,7 +56,7 @@ const BUSY_REASON: Record<Busy, string> = {
 };
 
 export function actionRules(input: RuleInput): Record<ActionId, ActionRule> {
-  const { status, busy, stopRequested, nowMs } = input;
+  const { status, busy, stopRequested } = input;
   const on: ActionRule = { enabled: true, reason: null };
   const off = (reason: string): ActionRule => ({ enabled: false, reason });
 
@@ -134,7 +118,7 @@ export function actionRules(input: RuleInput): Record<ActionId, ActionRule> {
   if (!status.migrated && !hasStarted(status)) rules.verify = off('Nothing to verify yet: run the migration first.');
 
   if (!status.backup) rules.rollback = off('No backup exists yet, so there is nothing to roll back to.');
-  else if (rollbackWindowEnded(status, nowMs)) rules.rollback = off('The rollback window has ended.');
+  else if (status.rollbackWindowEnded) rules.rollback = off('The rollback window has ended.');
   else if (!status.rollbackAvailableUntil) rules.rollback = off('Nothing to roll back right now.');
   else if (blocked) rules.rollback = off(blocked);
 

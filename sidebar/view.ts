@@ -14,7 +14,7 @@ import type {
 import plan from '../src/migration.config.json';
 import { el, Child } from './dom';
 import { formatDate, formatNumber, formatTime, formatDuration, plural } from './format';
-import { isSettled, nextStep, settledCount, rollbackDeadline, rollbackWindowEnded, ActionId, ActionRule } from './rules';
+import { isSettled, nextStep, settledCount, rollbackDeadline, ActionId, ActionRule } from './rules';
 
 export const NEW_COLUMNS: string[] = plan.newColumns.map((c) => c.name);
 export const FROM_VERSION = plan.fromVersion;
@@ -155,7 +155,7 @@ function stepDetail(step: StepInfo, detail: string | undefined): Child {
   return parts.length ? el('p', { className: 'step-detail' }, parts.join(' ')) : null;
 }
 
-export function renderBackup(status: Status, nowMs: number): Child[] {
+export function renderBackup(status: Status): Child[] {
   const b = status.backup;
   if (!b) {
     const backupStep = status.steps.find((s) => s.id === 'create_backup');
@@ -176,7 +176,7 @@ export function renderBackup(status: Status, nowMs: number): Child[] {
   const deadline = rollbackDeadline(status);
   if (status.rollbackInProgress) {
     out.push(el('p', { className: 'deadline', 'data-testid': 'rollback-deadline' }, 'A rollback from this backup is unfinished: press Roll back… to finish it.'));
-  } else if (rollbackWindowEnded(status, nowMs)) {
+  } else if (status.rollbackWindowEnded) {
     out.push(el('p', { className: 'deadline passed', 'data-testid': 'rollback-deadline' },
       deadline
         ? `Rollback window ended on ${formatDate(deadline)}; the backup is still in Drive: `

@@ -67,8 +67,7 @@ export function rollbackDeadline(i: Pick<StatusInput, 'config' | 'run' | 'backup
   return isNaN(until) ? null : new Date(until).toISOString();
 }
 
-export function rollbackAvailableUntil(i: Parameters<typeof rollbackDeadline>[0] & Pick<StatusInput, 'now'>): string | null {
-  const deadline = rollbackDeadline(i);
+export function rollbackAvailableUntil(i: Parameters<typeof rollbackDeadline>[0] & Pick<StatusInput, 'now'>, deadline = rollbackDeadline(i)): string | null {
   return deadline !== null && Date.parse(deadline) > i.now ? deadline : null;
 }
 
@@ -136,6 +135,7 @@ export function buildStatus(i: StatusInput): Status {
   const done = steps.filter((s) => s.state === 'done' || s.state === 'skipped').length;
   const lease = i.lease;
   const running = lease && isLeaseLive(lease, i.now) && !isViewersLease(lease.owner, i.viewer) ? { by: displayOwner(lease.owner), since: lease.since } : null;
+  const deadline = rollbackDeadline(i);
   const status: Status = {
     sheetName: config.targetSheet,
     columnCount: layout ? layout.headers.length : 0,
@@ -143,8 +143,10 @@ export function buildStatus(i: StatusInput): Status {
     steps,
     progress: { done, total: steps.length },
     backup: i.backup ? backupInfo(i.backup) : null,
-    rollbackAvailableUntil: rollbackAvailableUntil(i),
-    rollbackDeadline: rollbackDeadline(i),
+    rollbackAvailableUntil: rollbackAvailableUntil(i, deadline),
+    rollbackDeadline: deadline,
+    rollbackWindowEnded: !!i.backup && deadline !== null && !rollbackAvailableUntil(i, deadline),
+    now: new Date(i.now).toISOString(),
     running,
     v3ColumnsPresent: layout ? layout.v3Present.slice() : [],
     problem: i.problem,

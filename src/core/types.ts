@@ -44,6 +44,13 @@ export interface Status {
    * to roll back to; rollbackAvailableUntil turns null once it has passed.
    */
   rollbackDeadline?: string | null;
+  /**
+   * The server's decision, so that no client compares anything with its own clock: a backup
+   * exists and its rollback window has passed (the backup stays in Drive for a manual restore).
+   */
+  rollbackWindowEnded: boolean;
+  /** The server's clock (ISO) when this status was built. */
+  now: string;
   running: { by: string; since: string } | null;
   /** Extra fields for the sidebar. */
   v3ColumnsPresent?: string[];

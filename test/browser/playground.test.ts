@@ -38,9 +38,30 @@ async function getJson<T = any>(pg: Playground, pathAndQuery: string): Promise<T
   return (await res.json()) as T;
 }
 
-async function openPlayground(session: BrowserSession, pg: Playground): Promise<{ page: Page; sb: FrameLocator; frame: () => Frame; problems: Problems }> {
+/**
+ * A laptop whose clock is `offsetMs` off: Date in the page and the sidebar frame reads
+ * the real time plus the offset, before any of the page's scripts run.
+ */
+async function skewBrowserClock(page: Page, offsetMs: number): Promise<void> {
+  await page.addInitScript((offset: number) => {
+    const RealDate = Date;
+    class SkewedDate extends RealDate {
+      constructor(...args: unknown[]) {
+        if (args.length === 0) super(RealDate.now() + offset);
+        else super(...(args as [number]));
+      }
+      static now(): number {
+        return RealDate.now() + offset;
+      }
+    }
+    (globalThis as unknown as { Date: DateConstructor }).Date = SkewedDate as unknown as DateConstructor;
+  }, offsetMs);
+}
+
+async function openPlayground(session: BrowserSession, pg: Playground, browserClockOffsetMs = 0): Promise<{ page: Page; sb: FrameLocator; frame: () => Frame; problems: Problems }> {
   const page = await session.context.newPage();
   const problems = watchProblems(page);
+  if (browserClockOffsetMs) await skewBrowserClock(page, browserClockOffsetMs);
   await page.goto(pg.url);
   const sb = page.frameLocator('#sidebar-frame');
   await sb.locator('#app[aria-busy="false"]').waitFor();
@@ -458,11 +479,40 @@ describeBrowser('playground in Chromium: the other states the sidebar must expla
     await Promise.all(open.map((p) => p.close()));
   });
 
-  async function scenario(opts: Parameters<typeof startPlayground>[0]) {
+  async function scenario(opts: Parameters<typeof startPlayground>[0], browserClockOffsetMs = 0) {
     const pg = await startPlayground({ port: 0, ...opts });
     open.push(pg);
-    return { pg, ...(await openPlayground(session, pg)) };
+    return { pg, ...(await openPlayground(session, pg, browserClockOffsetMs)) };
   }
+
+  const DAY = 86400000;
+
+  test.each([
+    ['30 days fast', 30 * DAY],
+    ['400 days slow', -400 * DAY],
+  ])('a laptop clock %s: right after a migration Roll back is offered until the server’s deadline', async (_label, offset) => {
+    const { pg, page, sb, problems } = await scenario({ rows: 100 }, offset);
+    // The page really runs on the skewed clock…
+    const browserNow = await page.evaluate(() => Date.now());
+    expect(Math.abs(browserNow - (Date.now() + offset))).toBeLessThan(DAY);
+    await sb.locator('#btn-runAll').click();
+    await sb.locator('[data-testid="progress-label"][data-done="5"]').waitFor({ timeout: 60000 });
+    await expect(sb.locator('#badge').textContent()).resolves.toBe('Migrated to v3.0');
+    // …and the sidebar follows the server's clock: 7 days from the backup, as the server says.
+    const status = pg.bundle.call<any>('getMigrationStatus');
+    expect(status.rollbackWindowEnded).toBe(false);
+    expect(Date.parse(status.rollbackAvailableUntil) - Date.parse(status.now)).toBeGreaterThan(6 * DAY);
+    await expect(sb.locator('[data-testid="rollback-deadline"]').textContent()).resolves.toMatch(/^Roll back possible until /);
+    await sb.locator('#btn-rollback:not([disabled])').waitFor();
+    expect(problems.errors).toEqual([]);
+  });
+
+  test('a laptop clock 10 days slow still sees that a window ended 8 days after the migration', async () => {
+    const { sb, problems } = await scenario({ rows: 100, scenario: 'migrated-8-days-ago' }, -10 * DAY);
+    await expect(sb.locator('[data-testid="rollback-deadline"]').textContent()).resolves.toMatch(/^Rollback window ended on /);
+    expect(await sb.locator('#btn-rollback').isDisabled()).toBe(true);
+    expect(problems.errors).toEqual([]);
+  });
 
   test('partly migrated: resumes from the checkpoint inside the long step', async () => {
     const { page, sb, problems } = await scenario({ rows: 2500, scenario: 'partial' });

@@ -401,7 +401,7 @@ describe('concurrency, start over, corrupted state, failures', () => {
     expect(st.rollbackDeadline).toBe(preview.rollbackUntil);
     expect(Date.parse(st.rollbackAvailableUntil as string)).toBe(Date.parse(json(docProps(w.emu), 'sm.backup').createdAt) + 7 * 86400000);
     // So the sidebar offers Roll back instead of "Nothing to roll back right now".
-    expect(actionRules({ status: st, busy: null, stopRequested: false, nowMs: w.emu.clock.now() }).rollback).toEqual({ enabled: true, reason: null });
+    expect(actionRules({ status: st, busy: null, stopRequested: false }).rollback).toEqual({ enabled: true, reason: null });
     expect(w.b.call<Status>('getMigrationStatus').rollbackAvailableUntil).toBe(preview.rollbackUntil);
   });
 

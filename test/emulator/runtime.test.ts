@@ -20,6 +20,14 @@ describe('globals and the virtual clock', () => {
     expect(vm.runInContext('Date.now()', ctx)).toBe(Date.UTC(2026, 10, 25, 12) + 1500);
   });
 
+  test('the clock starts at the real now unless pinned', () => {
+    const before = Date.now();
+    const t = createEmulator().clock.now();
+    expect(t).toBeGreaterThanOrEqual(before);
+    expect(t).toBeLessThanOrEqual(Date.now());
+    expect(createEmulator({ startTime: 12345 }).clock.now()).toBe(12345);
+  });
+
   test('errors thrown into the bundle realm are instances of its Error, named Exception', () => {
     const { emu } = setup();
     const g = emu.globals();

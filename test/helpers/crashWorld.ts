@@ -3,6 +3,7 @@
 // every long step crosses several chunks, and the end state two runs must share.
 import { createEmulator, createSampleWorkbook, Emulator } from '../../emulator';
 import { loadBundle, Bundle, CallOptions } from './bundle';
+import { SUITE_START } from './clock';
 import { bookSnapshot, docProps, json } from './workbookState';
 import type { MigrationReport } from '../../src/core/types';
 
@@ -15,8 +16,8 @@ export interface CrashWorld {
   id: string;
 }
 
-export function crashWorld(rows = CRASH_ROWS): CrashWorld {
-  const emu = createEmulator();
+export function crashWorld(rows = CRASH_ROWS, startTime = SUITE_START): CrashWorld {
+  const emu = createEmulator({ startTime });
   const ss = createSampleWorkbook(emu, { rows });
   emu.stats.reset();
   return { emu, b: loadBundle(emu), id: ss.getId() };

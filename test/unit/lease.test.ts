@@ -3,7 +3,7 @@
 import { createEmulator } from '../../emulator';
 import { acquireLease, displayOwner, isLeaseLive, releaseLease } from '../../src/core/lease';
 import { StateStore } from '../../src/core/state';
-import { emuEnv } from '../helpers/emuEnv';
+import { emuEnv, spreadsheetTime } from '../helpers/emuEnv';
 
 function setup() {
   const emu = createEmulator();
@@ -36,9 +36,10 @@ test('another owner is refused with who and since, until the lease expires', () 
   expect(b.ok).toBe(false);
   if (b.ok || !a.ok) return;
   expect(b.holder && b.holder.owner).toBe('me@x.com#A');
+  // Times in the spreadsheet's zone, named, not raw ISO.
+  expect(spreadsheetTime(new Date(Date.UTC(2026, 10, 25, 12)).toISOString())).toBe('25 Nov 2026, 09:00 (America/Santiago)');
   expect(b.message).toBe(
-    // Times in the spreadsheet's zone, named, not raw ISO (the emulator's clock starts at 12:00 UTC).
-    'A migration is already being run by me@x.com since 25 Nov 2026, 09:00 (America/Santiago). Wait for it to finish (its hold expires at 25 Nov 2026, 09:02 (America/Santiago) if it was interrupted), then try again.',
+    `A migration is already being run by me@x.com since ${spreadsheetTime(a.lease.since)}. Wait for it to finish (its hold expires at ${spreadsheetTime(a.lease.expiresAt)} if it was interrupted), then try again.`,
   );
   emu.clock.advance(121000);
   expect(isLeaseLive(a.lease, emu.clock.now())).toBe(false);

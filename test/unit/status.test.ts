@@ -110,3 +110,16 @@ test('run options from the wire: only well-formed values are taken', () => {
   expect(leaseOwner('o@x', 'c1')).toBe('o@x#c1');
   expect(leaseOwner('', null)).toBe('unknown user');
 });
+
+test('the server decides the window and says when it decided: now, rollbackWindowEnded', () => {
+  const open = status({});
+  expect(open.now).toBe(iso(now));
+  expect(open).toMatchObject({ rollbackWindowEnded: false, rollbackAvailableUntil: iso(now + 6 * DAY) });
+  const ended = status({ history: [migration(now - 8 * DAY)] });
+  expect(ended).toMatchObject({ rollbackWindowEnded: true, rollbackAvailableUntil: null, rollbackDeadline: iso(now - DAY) });
+  // The very instant of the deadline is already past it, as the rollback itself decides.
+  expect(status({ history: [migration(now - 7 * DAY)] }).rollbackWindowEnded).toBe(true);
+  // Nothing to roll back is not an ended window.
+  expect(status({ backup: null, history: [] }).rollbackWindowEnded).toBe(false);
+  expect(status({ layout: analyzeHeader(v21, config), history: [] })).toMatchObject({ rollbackWindowEnded: false, rollbackDeadline: null });
+});
