@@ -68,6 +68,12 @@ export interface Emulator {
   setActiveSpreadsheet(id: string): void;
   /** Grants exactly these OAuth scopes from now on (null: every scope), like a manifest's oauthScopes. */
   setOAuthScopes(scopes: string[] | null): void;
+  /**
+   * From now on Apps Script withholds this address from every other user: their executions read
+   * '' from getOwner().getEmail() and Protection.getEditors() for it (an owner outside the
+   * domain, a consumer account). Its own user still sees it. `false` shows it again.
+   */
+  withholdEmail(email: string, withheld?: boolean): void;
   createSpreadsheet(name: string, opts?: { owner?: string | null; rows?: number; columns?: number; locale?: string }): EmuSpreadsheet;
   /** Drive view for tests (trashed files included). */
   getFile(id: string): EmuFile | undefined;
@@ -140,6 +146,10 @@ export function createEmulator(opts: EmulatorOptions = {}): Emulator {
     },
     setOAuthScopes(scopes) {
       rt.declaredScopes = scopes ? scopes.slice() : null;
+    },
+    withholdEmail(email, withheld = true) {
+      if (withheld) rt.withheldEmails.add(email.toLowerCase());
+      else rt.withheldEmails.delete(email.toLowerCase());
     },
     setActiveSpreadsheet(id) {
       if (!ctx.drive.files.get(id)?.spreadsheet) throw new Error(`emulator: no spreadsheet with id ${id}`);

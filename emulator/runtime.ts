@@ -104,6 +104,8 @@ export class Runtime {
    * null (the default) grants every scope.
    */
   declaredScopes: string[] | null = null;
+  /** Addresses Apps Script withholds from other users (lower case); see emulator/user.ts seenUser. */
+  readonly withheldEmails = new Set<string>();
   private depth = 0;
   private mutatingSeen = 0;
   private armed: ArmedFault[] = [];

@@ -17,6 +17,8 @@ export interface CallOptions {
   user?: string;
   authMode?: 'NONE' | 'LIMITED' | 'FULL';
   limitSeconds?: number;
+  /** Session.getActiveUser().getEmail() reads '' (see emulator ExecutionOptions). */
+  hideActiveUser?: boolean;
 }
 
 export interface Bundle {

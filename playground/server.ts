@@ -34,6 +34,8 @@ export interface PlaygroundOptions {
   seed?: number;
   /** Who the sidebar and the menu run as (default the file's owner); another user sees read-only mode. */
   user?: string;
+  /** Apps Script withholds that user's address (Session.getActiveUser().getEmail() reads ''). */
+  hideEmail?: boolean;
   /** Repository root (holds dist/ and playground/public/). */
   root?: string;
   /** Log each request and each server call to stdout. */
@@ -92,8 +94,8 @@ export async function startPlayground(opts: PlaygroundOptions = {}): Promise<Pla
   // What the browser calls runs as the chosen user; the scenario set-up runs as the owner.
   const asActor = (b: Bundle): Bundle => ({
     load: b.load,
-    callAs: (o, name, ...args) => b.callAs({ user: actor, ...o }, name, ...args),
-    call: (name, ...args) => b.callAs({ user: actor }, name, ...args),
+    callAs: (o, name, ...args) => b.callAs({ user: actor, hideActiveUser: !!opts.hideEmail, ...o }, name, ...args),
+    call: (name, ...args) => b.callAs({ user: actor, hideActiveUser: !!opts.hideEmail }, name, ...args),
   });
   const bundle = asActor(ownerBundle);
 
@@ -453,6 +455,7 @@ const USAGE = `Usage: npm start -- [options]
   --scenario S      fresh | partial | migrated-8-days-ago | running-elsewhere | rollback-interrupted (default fresh)
   --hostile         put markup into a header, a cell and the file name
   --as EMAIL        act as this user instead of the owner (read-only mode)
+  --hide-email      Apps Script withholds the acting user's address (read-only mode)
   --seed N          seed of the sample data
   --verbose         log requests and server calls
   --help            this text
@@ -483,6 +486,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
         break;
       }
       case '--hostile': out.hostile = true; break;
+      case '--hide-email': out.hideEmail = true; break;
       case '--as': {
         const u = value();
         if (!u || !/^[^@\s]+@[^@\s]+$/.test(u)) throw new Error(`--as needs an email address, got ${JSON.stringify(u)}`);

@@ -14,7 +14,7 @@ import { call, RollbackAnswer, VerifyAnswer } from './api';
 import { el, fill, byId, Child } from './dom';
 import { explainFailure, PlainError, formatDate, formatNumber, plural } from './format';
 import { downloadJson, reportFileName } from './download';
-import { actionRules, ActionId, Busy, nextStep, settledCount, hasStarted } from './rules';
+import { actionRules, ActionId, Busy, nextStep, settledCount, hasStarted, readOnlyNotice } from './rules';
 import {
   renderBadge, renderFacts, renderProgress, renderSteps, renderBackup, renderReasons, renderLog,
   panel, planBody, verificationBody, verifyStopped, reportBody, rollbackBody, checkCounts, rollbackPhaseWords, NEW_COLUMNS, FROM_VERSION, TO_VERSION,
@@ -168,7 +168,7 @@ function renderNotices(): Child[] {
       el('strong', null, 'A rollback was interrupted'),
       el('p', null, `${rb.by || 'Someone'} started a rollback to v${FROM_VERSION} on ${formatDate(rb.since)}; it stopped while ${rollbackPhaseWords(rb)}, so “${s.sheetName}” may be only partly restored. Nothing is lost: the backup and the snapshot taken first keep every value.`),
       el('p', null, s.canAct === false
-        ? `Ask ${s.whoCanAct || 'the owner'} to press Roll back… to finish it.`
+        ? s.whoCanAct ? `Ask ${s.whoCanAct} to press Roll back… to finish it.` : 'Once someone may act (see below), they can press Roll back… to finish it.'
         : 'Press Roll back… again to finish it: it resumes where it stopped. Until then the migration buttons stay off.')));
   }
   // The server states an unfinished rollback as the sheet's problem too: said once, above.
@@ -182,9 +182,7 @@ function renderNotices(): Child[] {
   if (s.canAct === false) {
     out.push(el('div', { className: 'notice info', 'data-testid': 'read-only' },
       el('strong', null, 'Read-only'),
-      el('p', null,
-        s.actor ? `You are signed in as ${s.actor}. ` : '',
-        `Only ${s.whoCanAct || 'the owner of this file'} can run, roll back or start over. You can still watch, dry-run and verify.`)));
+      el('p', { 'data-testid': 'read-only-reason' }, readOnlyNotice(s))));
   }
   if (s.running && state.busy !== 'run' && !rb) {
     const self = !!s.actor && s.running.by.toLowerCase() === s.actor.toLowerCase();

@@ -43,6 +43,20 @@ export function rollbackDeadline(status: Status): string | null {
   return status.rollbackDeadline || status.rollbackAvailableUntil || null;
 }
 
+/** Why a writing button is off for someone who may not act; whoCanAct is '' when nobody may yet. */
+export function readOnlyReason(status: Status): string {
+  return status.whoCanAct ? `Read-only: only ${status.whoCanAct} can change this file.` : 'Read-only: nobody may change this file yet (see above).';
+}
+
+/**
+ * The read-only notice, in plain text: who you are, then the server's reason (why you may not
+ * act and what to do: an unknown identity, a shared drive with no list...).
+ */
+export function readOnlyNotice(status: Status): string {
+  const who = status.actor ? `You are signed in as ${status.actor}. ` : '';
+  return who + (status.readOnlyReason || `Only ${status.whoCanAct || 'the owner of this file'} can run, roll back or start over. You can still watch, dry-run and verify.`);
+}
+
 /** Why nothing may migrate while a rollback is unfinished, for the buttons it turns off. */
 export const ROLLBACK_UNFINISHED_REASON = 'A rollback was interrupted: press Roll back… to finish it first.';
 
@@ -88,13 +102,13 @@ export function actionRules(input: RuleInput): Record<ActionId, ActionRule> {
     // which is the way out whatever the window: the server resumes from its checkpoint (and
     // refuses, saying why, if someone else is at it).
     for (const id of ['runAll', 'runNext', 'dryRun', 'verify', 'startOver'] as ActionId[]) rules[id] = off(ROLLBACK_UNFINISHED_REASON);
-    rules.rollback = status.canAct === false ? off(`Read-only: only ${status.whoCanAct || 'the owner'} can change this file.`) : on;
+    rules.rollback = status.canAct === false ? off(readOnlyReason(status)) : on;
     return rules;
   }
 
   let blocked: string | null = null;
   if (status.problem) blocked = 'The sheet has a problem (see above).';
-  else if (status.canAct === false) blocked = `Read-only: only ${status.whoCanAct || 'the owner'} can change this file.`;
+  else if (status.canAct === false) blocked = readOnlyReason(status);
   else if (status.running) {
     const self = !!status.actor && status.running.by.toLowerCase() === status.actor.toLowerCase();
     blocked = self ? 'It is running in another sidebar or window.' : `${status.running.by || 'Another user'} is running the migration.`;

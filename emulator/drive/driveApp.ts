@@ -6,7 +6,7 @@ import { COST_MODEL, cellCost } from '../costModel';
 import { EMU_ERRORS, SCOPES } from '../errors';
 import { CallSpec } from '../runtime';
 import { strictBase, strictObject } from '../strict';
-import { EmuUser } from '../user';
+import { EmuUser, seenUser } from '../user';
 import { FileRecord, FolderRecord, FOLDER_MIME, SHEETS_MIME } from './driveModel';
 
 /** Apps Script's global MimeType (string constants). */
@@ -45,7 +45,7 @@ export class EmuFile extends strictBase('File') implements DriveFileLike {
   getDateCreated(): Date { return this.call('getDateCreated', false, () => new Date(this.record.createdAt)); }
   getLastUpdated(): Date { return this.call('getLastUpdated', false, () => new Date(this.record.updatedAt)); }
   /** null for a file in a shared drive, which has no owner. */
-  getOwner(): EmuUser | null { return this.call('getOwner', false, () => (this.record.owner === null ? null : new EmuUser(this.record.owner))); }
+  getOwner(): EmuUser | null { return this.call('getOwner', false, () => (this.record.owner === null ? null : seenUser(this.ctx.rt, this.record.owner))); }
   isTrashed(): boolean { return this.call('isTrashed', false, () => this.record.trashed); }
   setTrashed(trashed: boolean): EmuFile { return this.call('setTrashed', true, () => { this.record.trashed = !!trashed; return this; }); }
   getParents(): FolderIterator {
@@ -90,7 +90,7 @@ export class EmuFolder extends strictBase('Folder') implements DriveFolderLike {
   getName(): string { return this.call('getName', false, () => this.record.name); }
   setName(name: string): EmuFolder { return this.call('setName', true, () => { this.record.name = String(name); return this; }); }
   getUrl(): string { return this.call('getUrl', false, () => `https://drive.google.com/drive/folders/${this.record.id}`); }
-  getOwner(): EmuUser | null { return this.call('getOwner', false, () => (this.record.owner === null ? null : new EmuUser(this.record.owner))); }
+  getOwner(): EmuUser | null { return this.call('getOwner', false, () => (this.record.owner === null ? null : seenUser(this.ctx.rt, this.record.owner))); }
   isTrashed(): boolean { return this.call('isTrashed', false, () => this.record.trashed); }
   getFiles(): FileIterator {
     return this.call('getFiles', false, () => new FileIterator(this.ctx, [...this.ctx.drive.files.values()].filter((f) => !f.trashed && f.parents.includes(this.record.id))));

@@ -4,7 +4,7 @@ import type { ProtectionLike } from '../../src/core/gas';
 import { COST_MODEL } from '../costModel';
 import { EMU_ERRORS } from '../errors';
 import { makeEnum, strictBase, EnumValue } from '../strict';
-import { EmuUser } from '../user';
+import { EmuUser, seenUser } from '../user';
 import { BookEnv, canEditProtection, sheetsCall } from './shared';
 import { GridBox, ProtectionModel, SheetModel } from './sheetModel';
 
@@ -44,7 +44,7 @@ export class EmuProtection extends strictBase('Protection') implements Protectio
   setDomainEdit(editable: boolean): EmuProtection {
     return this.call('setDomainEdit', true, () => { this.assertEditor(); this.model.domainEdit = !!editable; return this; });
   }
-  getEditors(): EmuUser[] { return this.call('getEditors', false, () => [...this.model.editors].map((e) => new EmuUser(e))); }
+  getEditors(): EmuUser[] { return this.call('getEditors', false, () => [...this.model.editors].map((e) => seenUser(this.env.ctx.rt, e))); }
   addEditor(emailAddress: string | { getEmail(): string }): EmuProtection {
     return this.call('addEditor', true, () => { this.assertEditor(); this.model.editors.add(emailOf(emailAddress)); return this; });
   }

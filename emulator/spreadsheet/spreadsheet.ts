@@ -6,7 +6,7 @@ import { COST_MODEL, cellCost } from '../costModel';
 import { FileRecord } from '../drive/driveModel';
 import { EMU_ERRORS, SCOPES } from '../errors';
 import { enumKey, strictBase } from '../strict';
-import { EmuUser } from '../user';
+import { EmuUser, seenUser } from '../user';
 import { parseA1 } from './a1';
 import { EmuProtection, ProtectionType } from './protection';
 import { EmuRange } from './range';
@@ -45,7 +45,7 @@ export class EmuSpreadsheet extends strictBase('Spreadsheet') implements Spreads
     this.call('rename', COST_MODEL.sheetStructureMs, true, () => { this.env.file.name = String(newName); });
   }
   getOwner(): EmuUser | null {
-    return this.call('getOwner', COST_MODEL.driveReadMs, false, () => (this.env.file.owner === null ? null : new EmuUser(this.env.file.owner)));
+    return this.call('getOwner', COST_MODEL.driveReadMs, false, () => (this.env.file.owner === null ? null : seenUser(this.rt, this.env.file.owner)));
   }
   getSpreadsheetTimeZone(): string { return this.call('getSpreadsheetTimeZone', COST_MODEL.sheetRoundTripMs, false, () => this.book.timeZone); }
   setSpreadsheetTimeZone(timezone: string): void { this.call('setSpreadsheetTimeZone', COST_MODEL.sheetRoundTripMs, true, () => { this.book.timeZone = String(timezone); }); }

@@ -157,6 +157,7 @@ export function buildStatus(i: StatusInput): Status {
     status.canAct = i.access.canAct;
     status.actor = i.access.actor;
     status.whoCanAct = i.access.whoCanAct;
+    status.readOnlyReason = i.access.canAct ? null : i.access.reason;
   }
   return status;
 }

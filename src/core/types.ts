@@ -57,6 +57,8 @@ export interface Status {
   canAct?: boolean;
   actor?: string;
   whoCanAct?: string;
+  /** When canAct is false: why, and what to do (the sidebar shows it as text). */
+  readOnlyReason?: string | null;
   problem?: string | null;
   /** The last failure of the run under way: which step, what happened, what to do. */
   failure?: { step: StepId; message: string; at: string } | null;

@@ -620,6 +620,18 @@ describeBrowser('playground in Chromium: the other states the sidebar must expla
     expect(problems.errors).toEqual([]);
   });
 
+  test('someone whose address Apps Script withholds gets a read-only sidebar that says why and what to do', async () => {
+    const { sb, problems } = await scenario({ rows: 100, user: 'viewer@other-domain.example', hideEmail: true });
+    const reason = sb.locator('[data-testid="read-only-reason"]');
+    await reason.waitFor();
+    await expect(reason.textContent()).resolves.toMatch(/^Apps Script did not tell Sheet Migrator who you are[\s\S]*ask owner@example\.com to run the migration/);
+    for (const id of ['runAll', 'runNext', 'startOver', 'rollback']) {
+      expect(await sb.locator(`#btn-${id}`).isDisabled()).toBe(true);
+    }
+    expect(await sb.locator('#btn-dryRun').isEnabled()).toBe(true);
+    expect(problems.errors).toEqual([]);
+  });
+
   test('a run in progress elsewhere is shown as such and blocks the run buttons', async () => {
     const { sb, problems } = await scenario({ rows: 2500, scenario: 'running-elsewhere' });
     const notice = sb.locator('[data-testid="running-elsewhere"]');

@@ -148,6 +148,7 @@ describe('playground command line', () => {
       port: 0, rows: 10, columns: 70, scenario: 'partial', hostile: true,
     });
     expect(parseArgs([], { PORT: '9100' })).toEqual({ port: 9100 });
+    expect(parseArgs(['--as', 'ana@example.com', '--hide-email'], {})).toEqual({ user: 'ana@example.com', hideEmail: true });
     expect(parseArgs(['--port', '9200'], { PORT: '9100' }).port).toBe(9200);
     expect(() => parseArgs(['--scenario', 'later'], {})).toThrow(/fresh, partial, migrated-8-days-ago/);
     expect(() => parseArgs(['--rows', '-3'], {})).toThrow(/--rows/);

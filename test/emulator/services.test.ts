@@ -3,7 +3,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Button, COST_MODEL, createEmulator, EMU_ERRORS } from '../../emulator';
+import { Button, COST_MODEL, createEmulator, EMU_ERRORS, ProtectionType } from '../../emulator';
 import { setup, thrown } from './helpers';
 
 const G = (emu: ReturnType<typeof createEmulator>) => emu.globals() as any;
@@ -68,6 +68,29 @@ describe('Session and ScriptApp', () => {
     const key = emu.runExecution(() => S.getTemporaryActiveUserKey(), { user: 'ana@example.com' });
     expect(key).not.toContain('ana');
     expect(emu.runExecution(() => S.getTemporaryActiveUserKey(), { user: 'ana@example.com' })).toBe(key);
+  });
+
+  test('a withheld address reads "" to every other user (owners, protection editors), never to its own user; a shared-drive file has no owner', () => {
+    const emu = createEmulator();
+    const ss = emu.createSpreadsheet('Book', { owner: 'dueno@gmail.example' });
+    const shared = emu.createSpreadsheet('Shared', { owner: null });
+    const file = emu.getFile(ss.getId())!;
+    const sheet = ss.getSheets()[0];
+    const editors = () => emu.runExecution(() => sheet.protect().getEditors().map((u) => u.getEmail()).sort(), { user: 'dueno@gmail.example' });
+    emu.withholdEmail('Dueno@gmail.example');
+    const asAna = { user: 'ana@example.com' };
+    expect(emu.runExecution(() => [ss.getOwner()!.getEmail(), file.getOwner()!.getEmail()], asAna)).toEqual(['', '']);
+    expect(emu.runExecution(() => ss.getOwner()!.getEmail(), { user: 'dueno@gmail.example' })).toBe('dueno@gmail.example');
+    expect(emu.runExecution(() => sheet.getProtections(ProtectionType.SHEET).length, asAna)).toBe(0);
+    expect(editors()).toEqual(['dueno@gmail.example']);
+    const p = sheet.getProtections(ProtectionType.SHEET)[0];
+    emu.runExecution(() => p.addEditor('ana@example.com'), { user: 'dueno@gmail.example' });
+    expect(emu.runExecution(() => p.getEditors().map((u) => u.getEmail()).sort(), asAna)).toEqual(['', 'ana@example.com']);
+    // Set-up and inspection outside executions see every address.
+    expect(ss.getOwner()!.getEmail()).toBe('dueno@gmail.example');
+    expect(emu.runExecution(() => shared.getOwner(), asAna)).toBeNull();
+    emu.withholdEmail('dueno@gmail.example', false);
+    expect(emu.runExecution(() => ss.getOwner()!.getEmail(), asAna)).toBe('dueno@gmail.example');
   });
 
   test('triggers are recorded, listed per user, deleted; more than 20 throws', () => {
